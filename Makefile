@@ -1,9 +1,8 @@
 # Entry points: make test | make build | make run | make sandbox | make deploy
 # The controller (root pom.xml) and the plugin (pi-cli/pom.xml) are two Maven projects; this file drives both.
 MVN ?= mvn -B -ntp
-# The real kube-apiserver + etcd for the e2e tiers, built once and cached outside the repo.
-KUBE_API_TEST_DIR ?= $(shell tools/kube-api-test-dir.sh)
-export KUBE_API_TEST_DIR
+# The real kube-apiserver + etcd for the e2e tiers is built once and cached outside the repo;
+# targets that need it call tools/kube-api-test-dir.sh, which prints where it is.
 
 .PHONY: build test run
 
@@ -14,9 +13,8 @@ build:
 
 ## test: every tier of both projects: decisions, HTTPS fixtures, routes on the mock server, e2e on a real API server
 test:
-	@echo "KUBE_API_TEST_DIR=$(KUBE_API_TEST_DIR)"
-	$(MVN) verify
-	@if [ -f pi-cli/pom.xml ]; then $(MVN) -f pi-cli/pom.xml verify; fi
+	@export KUBE_API_TEST_DIR="$$(tools/kube-api-test-dir.sh)"; echo "KUBE_API_TEST_DIR=$$KUBE_API_TEST_DIR"; \
+	  $(MVN) verify && if [ -f pi-cli/pom.xml ]; then $(MVN) -f pi-cli/pom.xml verify; fi
 
 ## run: the controller against the current kubeconfig (ARGS="-ttl-seconds 60 ..." to add flags)
 run:

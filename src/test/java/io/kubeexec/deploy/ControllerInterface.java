@@ -1,0 +1,53 @@
+package io.kubeexec.deploy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the manifests must agree with: the controller's HTTPS paths, port and mount points, and the exact API
+ * access it needs. Kept in one place so the literals can be swapped for the controller's own constants.
+ */
+final class ControllerInterface {
+
+    private ControllerInterface() {
+    }
+
+    // TODO(lead): replace with io.kubeexec.controller.http.Paths once it exists.
+    static final String INTERACTION_PATH = "/admit-pod-interaction";
+    static final String UPDATE_PATH = "/admit-pod-update";
+    static final String LIVENESS_PATH = "/health/liveness";
+    static final String READINESS_PATH = "/health/readiness";
+    static final String METRICS_PATH = "/metrics";
+    static final int PORT = 8443;
+    static final int SERVICE_PORT = 443;
+
+    static final String NAME = "kube-exec-controller";
+    static final String TLS_SECRET = "kube-exec-controller-tls";
+    static final String TLS_DIR = "/etc/kube-exec-controller/tls";
+    static final String ROUTES_DIR = "/etc/kube-exec-controller/routes";
+    static final String ROUTES_CONFIGMAP = "kube-exec-controller-routes";
+    static final String LEASE_NAME = "kube-exec-controller";
+
+    /** Which webhook path each admitted (operation, resource) goes to, and nothing else. */
+    static final Map<String, String> WEBHOOK_ROUTING = Map.of(
+            "CONNECT pods/exec", INTERACTION_PATH,
+            "CONNECT pods/attach", INTERACTION_PATH,
+            "CONNECT pods/portforward", INTERACTION_PATH,
+            "UPDATE pods", UPDATE_PATH,
+            "UPDATE pods/ephemeralcontainers", UPDATE_PATH);
+
+    /** Every (API group, resource, verb) the controller may use: this exactly, nothing more. */
+    static final Set<String> CLUSTER_PERMISSIONS = Set.of(
+            " pods get", " pods list", " pods watch", " pods patch",
+            " pods/eviction create",
+            " events create", " events patch",
+            "events.k8s.io events create", "events.k8s.io events patch");
+
+    /** Leader election: in the controller's own namespace only. */
+    static final Set<String> NAMESPACE_PERMISSIONS = Set.of(
+            "coordination.k8s.io leases get", "coordination.k8s.io leases create",
+            "coordination.k8s.io leases update");
+
+    static final List<String> ADMISSION_REVIEW_VERSIONS = List.of("v1", "v1beta1");
+}

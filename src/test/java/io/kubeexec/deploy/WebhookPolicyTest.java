@@ -1,0 +1,147 @@
+package io.kubeexec.deploy;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperations;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ServiceReference;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
+import io.kubeexec.contract.PodKeys;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The webhooks send the controller exactly the requests it handles, to the paths it serves, and fail safely. */
+class WebhookPolicyTest {
+
+    static final List<String> TARGETS = Kustomize.TARGETS;
+
+    private static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+    @ParameterizedTest(name = "{0}: CONNECT exec/attach/portforward and UPDATE pods/ephemeralcontainers reach the controller's paths")
+    @FieldSource("TARGETS")
+    void eachAdmittedRequestGoesToThePathThatHandlesIt(String target) {
+        Map<String, String> routing = new HashMap<>();
+        for (ValidatingWebhook webhook : Controller.in(target).webhooks().getWebhooks()) {
+            for (RuleWithOperations rule : webhook.getRules()) {
+                assertThat(rule.getApiGroups()).as(webhook.getName()).containsExactly("");
+                assertThat(rule.getApiVersions()).as(webhook.getName()).containsExactly("v1");
+                assertThat(rule.getScope()).as(webhook.getName()).isEqualTo("Namespaced");
+                for (String operation : rule.getOperations()) {
+                    for (String resource : rule.getResources()) {
+                        String request = operation + " " + resource;
+                        String previous = routing.put(request, webhook.getClientConfig().getService().getPath());
+                        assertThat(previous).as(request + " is sent twice").isNull();
+                    }
+                }
+            }
+        }
+        assertThat(routing).containsExactlyInAnyOrderEntriesOf(ControllerInterface.WEBHOOK_ROUTING);
+    }
+
+    @ParameterizedTest(name = "{0}: the webhooks call the rendered Service on 443, never a URL")
+    @FieldSource("TARGETS")
+    void webhooksCallTheService(String target) {
+        Controller controller = Controller.in(target);
+        assertThat(controller.webhooks().getWebhooks()).allSatisfy(webhook -> {
+            assertThat(webhook.getClientConfig().getUrl()).isNull();
+            ServiceReference service = webhook.getClientConfig().getService();
+            assertThat(service.getName()).isEqualTo(controller.service().getMetadata().getName());
+            assertThat(service.getNamespace()).isEqualTo(controller.service().getMetadata().getNamespace());
+            assertThat(service.getPort() == null ? 443 : service.getPort())
+                    .isEqualTo(ControllerInterface.SERVICE_PORT);
+        });
+    }
+
+    @ParameterizedTest(name = "{0}: every webhook exempts the controller's namespace and kube-system, and only those")
+    @FieldSource("TARGETS")
+    void theOwnNamespaceAndKubeSystemAreExempt(String target) {
+        Controller controller = Controller.in(target);
+        assertThat(controller.webhooks().getWebhooks()).allSatisfy(webhook -> {
+            LabelSelector selector = webhook.getNamespaceSelector();
+            assertThat(Selectors.matches(selector, namespaceLabels(controller.namespace())))
+                    .as(webhook.getName() + " exempts " + controller.namespace()).isFalse();
+            assertThat(Selectors.matches(selector, namespaceLabels("kube-system")))
+                    .as(webhook.getName() + " exempts kube-system").isFalse();
+            assertThat(Selectors.matches(selector, namespaceLabels("default")))
+                    .as(webhook.getName() + " still covers ordinary namespaces").isTrue();
+            assertThat(Selectors.matches(selector, namespaceLabels("team-a"))).isTrue();
+        });
+    }
+
+    @ParameterizedTest(name = "{0}: the Namespace carries kubernetes.io/metadata.name itself (1.20 does not add it)")
+    @FieldSource("TARGETS")
+    void theNamespaceIsSelectableByNameOn120(String target) {
+        Controller controller = Controller.in(target);
+        Namespace namespace = controller.manifests().one(Namespace.class);
+        assertThat(namespace.getMetadata().getName()).isEqualTo(controller.namespace());
+        assertThat(namespace.getMetadata().getLabels())
+                .containsEntry(NAMESPACE_NAME_LABEL, namespace.getMetadata().getName());
+    }
+
+    @ParameterizedTest(name = "{0}: failurePolicy, timeoutSeconds, sideEffects NoneOnDryRun and review versions v1, v1beta1 are set")
+    @FieldSource("TARGETS")
+    void everyWebhookIsExplicitAboutFailureTimeoutAndSideEffects(String target) {
+        assertThat(Controller.in(target).webhooks().getWebhooks()).allSatisfy(webhook -> {
+            assertThat(webhook.getFailurePolicy()).as(webhook.getName()).isIn("Fail", "Ignore");
+            assertThat(webhook.getTimeoutSeconds()).as(webhook.getName()).isNotNull().isBetween(1, 10);
+            assertThat(webhook.getSideEffects()).as(webhook.getName()).isEqualTo("NoneOnDryRun");
+            assertThat(webhook.getAdmissionReviewVersions()).as(webhook.getName())
+                    .containsExactlyElementsOf(ControllerInterface.ADMISSION_REVIEW_VERSIONS);
+        });
+    }
+
+    @ParameterizedTest(name = "{0}: the webhook names are the project's own and unique")
+    @FieldSource("TARGETS")
+    void webhookNamesAreTheProjectsOwn(String target) {
+        List<String> names = Controller.in(target).webhooks().getWebhooks().stream()
+                .map(ValidatingWebhook::getName).toList();
+        assertThat(names).doesNotHaveDuplicates()
+                .allMatch(n -> n.endsWith(".kube-exec-controller.kubeexec.io"), "ends with .kube-exec-controller.kubeexec.io")
+                .noneMatch(n -> n.contains("example"));
+    }
+
+    @ParameterizedTest(name = "{0}: pod UPDATEs reach the controller only for interacted pods; exec and debug on every pod")
+    @FieldSource("TARGETS")
+    void onlyInteractedPodsUpdatesAreSent(String target) {
+        String timestampLabel = PodKeys.DEFAULT.initialInteractionTimestamp();
+        for (ValidatingWebhook webhook : Controller.in(target).webhooks().getWebhooks()) {
+            boolean plainPodUpdate = webhook.getRules().stream().anyMatch(r -> r.getResources().contains("pods"));
+            if (plainPodUpdate) {
+                assertThat(Selectors.matches(webhook.getObjectSelector(), Map.of(timestampLabel, "1634408037")))
+                        .as(webhook.getName() + " sees interacted pods").isTrue();
+                assertThat(Selectors.matches(webhook.getObjectSelector(), Map.of("app", "web")))
+                        .as(webhook.getName() + " skips pods never interacted with").isFalse();
+            } else {
+                assertThat(Selectors.matches(webhook.getObjectSelector(), Map.of("app", "web")))
+                        .as(webhook.getName() + " must see every pod").isTrue();
+            }
+        }
+    }
+
+    /** The reason for each failurePolicy is written next to it, in the source an operator reads. */
+    @Test
+    void everyFailurePolicyIsExplainedWhereItIsSet() throws IOException {
+        List<String> lines = Files.readAllLines(Kustomize.source().resolve("base/webhook.yaml"));
+        int policies = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).trim().startsWith("failurePolicy:")) {
+                policies++;
+                assertThat(lines.get(i - 1).trim()).as("line before '" + lines.get(i).trim() + "' (line " + (i + 1) + ")")
+                        .startsWith("#");
+            }
+        }
+        assertThat(policies).isEqualTo(Controller.in("base").webhooks().getWebhooks().size());
+    }
+
+    static Map<String, String> namespaceLabels(String name) {
+        return Map.of(NAMESPACE_NAME_LABEL, name);
+    }
+}

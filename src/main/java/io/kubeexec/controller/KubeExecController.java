@@ -1,0 +1,70 @@
+package io.kubeexec.controller;
+
+import io.kubeexec.controller.config.CommandLine;
+import io.kubeexec.controller.config.ControllerConfiguration;
+import io.kubeexec.controller.config.InvalidSettingException;
+import io.kubeexec.controller.config.Settings;
+import io.kubeexec.controller.tls.PemKeyStore;
+import org.apache.camel.main.Main;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.Properties;
+
+/** Starts the controller: reads and checks the flags, then runs the Camel application with the YAML routes. */
+public final class KubeExecController {
+
+    private KubeExecController() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Properties defaults = defaults();
+        Settings settings;
+        try {
+            settings = Settings.from(CommandLine.resolve(args, System.getenv(), defaults));
+            PemKeyStore.load(settings.certPath(), settings.keyPath());
+            checkPortIsFree(settings);
+        } catch (CommandLine.HelpRequested help) {
+            System.out.print(CommandLine.usage(defaults));
+            return;
+        } catch (InvalidSettingException | IllegalArgumentException e) {
+            System.err.println("kube-exec-controller: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.setProperty("kec.log.level", settings.logLevel());
+        // No class scanning: the routes are the YAML files, the beans come from ControllerConfiguration.
+        Main main = new Main();
+        main.configure().addConfiguration(ControllerConfiguration.class);
+        settings.camelProperties().forEach(main::addOverrideProperty);
+        main.run();
+        System.exit(main.getExitCode());
+    }
+
+    static Properties defaults() {
+        Properties properties = new Properties();
+        try (InputStream in = KubeExecController.class.getResourceAsStream("/application.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties;
+    }
+
+    /** Undertow only logs a busy port and Camel still says "started"; fail clearly before that can happen. */
+    private static void checkPortIsFree(Settings settings) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port()));
+        } catch (IOException e) {
+            throw new InvalidSettingException("cannot listen on " + settings.bindAddress() + ":" + settings.port()
+                    + " (-port, -bind-address): " + e.getMessage());
+        }
+    }
+}

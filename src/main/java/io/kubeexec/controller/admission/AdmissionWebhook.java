@@ -1,0 +1,158 @@
+package io.kubeexec.controller.admission;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The HTTP side of the two webhooks: checks method and size, parses the review, asks the decisions, and says what
+ * to queue and what to answer. It never calls the Kubernetes API, so it answers at once.
+ */
+public final class AdmissionWebhook {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdmissionWebhook.class);
+    static final String OVERLOADED = "kube-exec-controller is overloaded, retry shortly";
+
+    /** The answer, and the work for a queue ({@code interact}, {@code extend}) or none. */
+    public record Reply(int status, String body, String queue, Object work, String apiVersion, String uid) {
+
+        static Reply http(int status, String message) {
+            return new Reply(status, AdmissionResponse.error(status, message), null, null, null, null);
+        }
+    }
+
+    private final InteractionClassifier classifier;
+    private final PodUpdatePolicy podUpdatePolicy;
+    private final NamespaceExemption exemption;
+    private final long maxBodyBytes;
+    private final boolean denyWhenQueueFull;
+    private final Clock clock;
+
+    public AdmissionWebhook(InteractionClassifier classifier, PodUpdatePolicy podUpdatePolicy,
+            NamespaceExemption exemption, long maxBodyBytes, boolean denyWhenQueueFull, Clock clock) {
+        this.classifier = classifier;
+        this.podUpdatePolicy = podUpdatePolicy;
+        this.exemption = exemption;
+        this.maxBodyBytes = maxBodyBytes;
+        this.denyWhenQueueFull = denyWhenQueueFull;
+        this.clock = clock;
+    }
+
+    /** {@code /admit-pod-interaction}: CONNECT on pods/exec, pods/attach and pods/portforward. Always allowed. */
+    public Reply interaction(String method, byte[] body) {
+        Optional<Reply> rejected = checkHttp(method, body);
+        if (rejected.isPresent()) {
+            return rejected.get();
+        }
+        AdmissionRequest request;
+        try {
+            request = AdmissionRequest.parse(body);
+        } catch (AdmissionRequest.MalformedReviewException e) {
+            LOG.warn("Rejected a malformed review on /admit-pod-interaction: {}", e.getMessage());
+            return Reply.http(400, e.getMessage());
+        }
+        String allowed = AdmissionResponse.allowed(request.apiVersion(), request.uid());
+        Optional<Interaction> interaction = classifier.classify(request, clock.instant());
+        if (interaction.isEmpty()) {
+            LOG.debug("Allowed {} {}/{} on {}/{}: not an interaction", request.operation(), request.resource(),
+                    request.subResource(), request.namespace(), request.name());
+            return new Reply(200, allowed, null, null, request.apiVersion(), request.uid());
+        }
+        Interaction i = interaction.get();
+        if (exemption.isExempt(i.namespace())) {
+            LOG.info("pod={}/{} user={} kind={} decision=allowed, namespace exempt: not tracked",
+                    i.namespace(), i.pod(), i.username(), i.kind().label());
+            return new Reply(200, allowed, null, null, request.apiVersion(), request.uid());
+        }
+        if (request.dryRun()) {
+            LOG.info("pod={}/{} user={} kind={} decision=allowed, dry-run: no side effect",
+                    i.namespace(), i.pod(), i.username(), i.kind().label());
+            return new Reply(200, allowed, null, null, request.apiVersion(), request.uid());
+        }
+        LOG.info("pod={}/{} user={} kind={} container={} decision=allowed, queued to record the interaction",
+                i.namespace(), i.pod(), i.username(), i.kind().label(), i.container());
+        return new Reply(200, allowed, "interact", i, request.apiVersion(), request.uid());
+    }
+
+    /** {@code /admit-pod-update}: UPDATE on pods and pods/ephemeralcontainers. */
+    public Reply podUpdate(String method, byte[] body) {
+        Optional<Reply> rejected = checkHttp(method, body);
+        if (rejected.isPresent()) {
+            return rejected.get();
+        }
+        AdmissionRequest request;
+        try {
+            request = AdmissionRequest.parse(body);
+        } catch (AdmissionRequest.MalformedReviewException e) {
+            LOG.warn("Rejected a malformed review on /admit-pod-update: {}", e.getMessage());
+            return Reply.http(400, e.getMessage());
+        }
+        PodUpdatePolicy.Verdict verdict = podUpdatePolicy.evaluate(request, clock.instant());
+        String pod = request.namespace() + "/" + request.name();
+        if (!verdict.allowed()) {
+            LOG.info("pod={} user={} decision=denied: {}", pod, request.username(), verdict.message());
+            return new Reply(200, AdmissionResponse.denied(request.apiVersion(), request.uid(), verdict.message()),
+                    null, null, request.apiVersion(), request.uid());
+        }
+        String allowed = AdmissionResponse.allowed(request.apiVersion(), request.uid());
+        boolean exempt = exemption.isExempt(request.namespace());
+        if (request.dryRun() || exempt) {
+            if (verdict.extension().isPresent() || verdict.interaction().isPresent()) {
+                LOG.info("pod={} user={} decision=allowed, {}: no side effect", pod, request.username(),
+                        exempt ? "namespace exempt" : "dry-run");
+            }
+            return new Reply(200, allowed, null, null, request.apiVersion(), request.uid());
+        }
+        if (verdict.extension().isPresent()) {
+            ExtensionRequest e = verdict.extension().get();
+            LOG.info("pod={} user={} extension={} decision=allowed, queued to record the extension",
+                    pod, e.username(), e.extensionText());
+            return new Reply(200, allowed, "extend", e, request.apiVersion(), request.uid());
+        }
+        if (verdict.interaction().isPresent()) {
+            Interaction i = verdict.interaction().get();
+            LOG.info("pod={} user={} kind={} container={} decision=allowed, queued to record the interaction",
+                    pod, i.username(), i.kind().label(), i.container());
+            return new Reply(200, allowed, "interact", i, request.apiVersion(), request.uid());
+        }
+        return new Reply(200, allowed, null, null, request.apiVersion(), request.uid());
+    }
+
+    /** The queue stayed full for the whole enqueue timeout. */
+    public Reply queueFull(Reply reply) {
+        if (denyWhenQueueFull) {
+            LOG.error("The {} queue is full: denied the request {} so that nothing goes untracked",
+                    reply.queue(), reply.uid());
+            return new Reply(200, AdmissionResponse.denied(reply.apiVersion(), reply.uid(), OVERLOADED),
+                    null, null, reply.apiVersion(), reply.uid());
+        }
+        LOG.error("The {} queue is full: allowed the request {} UNTRACKED (-on-queue-full=allow): {}",
+                reply.queue(), reply.uid(), reply.work());
+        return new Reply(200, reply.body(), null, null, reply.apiVersion(), reply.uid());
+    }
+
+    /** Any other path on the HTTPS port. */
+    public Reply notFound(String method, String path) {
+        return Reply.http(404, "no such path: " + method + " " + path);
+    }
+
+    /** Anything unexpected still gets a JSON answer, never a 500 with a stack trace. */
+    public Reply internalError(Throwable error) {
+        LOG.error("Could not handle a webhook request: {}", String.valueOf(error));
+        return Reply.http(400, "request could not be processed: " + (error == null ? "unknown error"
+                : error.getClass().getSimpleName() + ": " + error.getMessage()));
+    }
+
+    private Optional<Reply> checkHttp(String method, byte[] body) {
+        if (!"POST".equals(method)) {
+            return Optional.of(Reply.http(405, "method " + method + " not allowed: AdmissionReviews are POSTed"));
+        }
+        if (body != null && body.length > maxBodyBytes) {
+            return Optional.of(Reply.http(413, "body of " + body.length + " bytes exceeds the limit of "
+                    + maxBodyBytes + " bytes"));
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,139 @@
+package io.kubeexec.controller.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kubeexec.contract.GoDuration;
+import io.kubeexec.contract.PodKeys;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides a pod UPDATE: the interaction labels are tamper-proof once set, an extension request must be a sane Go
+ * duration, and a new ephemeral container ({@code kubectl debug}) is an interaction.
+ */
+public final class PodUpdatePolicy {
+
+    /** What to answer, and what (if anything) to queue. */
+    public record Verdict(boolean allowed, String message, Optional<ExtensionRequest> extension,
+            Optional<Interaction> interaction) {
+
+        static Verdict allow() {
+            return new Verdict(true, null, Optional.empty(), Optional.empty());
+        }
+
+        static Verdict deny(String message) {
+            return new Verdict(false, message, Optional.empty(), Optional.empty());
+        }
+    }
+
+    private final PodKeys keys;
+    private final Duration maxExtension;
+    private final boolean debugIsInteraction;
+
+    public PodUpdatePolicy(PodKeys keys, Duration maxExtension, boolean debugIsInteraction) {
+        this.keys = keys;
+        this.maxExtension = maxExtension;
+        this.debugIsInteraction = debugIsInteraction;
+    }
+
+    public Verdict evaluate(AdmissionRequest request, Instant now) {
+        if (!request.operation().equals("UPDATE") || !request.resource().equals("pods")) {
+            return Verdict.allow();
+        }
+        if (request.subResource().equals("ephemeralcontainers")) {
+            return debugIsInteraction ? newEphemeralContainer(request, now) : Verdict.allow();
+        }
+        if (!request.subResource().isEmpty()) {
+            return Verdict.allow();
+        }
+        JsonNode oldLabels = request.oldObject().path("metadata").path("labels");
+        JsonNode newLabels = request.object().path("metadata").path("labels");
+        boolean interacted = oldLabels.has(keys.initialInteractionTimestamp());
+        if (interacted) {
+            Optional<String> tampered = tamperedLabels(oldLabels, newLabels);
+            if (tampered.isPresent()) {
+                return Verdict.deny(tampered.get());
+            }
+        }
+        String key = keys.extendedDuration();
+        String oldValue = textOrNull(request.oldObject().path("metadata").path("annotations").path(key));
+        String newValue = textOrNull(request.object().path("metadata").path("annotations").path(key));
+        if (newValue == null || newValue.equals(oldValue)) {
+            return Verdict.allow();
+        }
+        Duration extension;
+        try {
+            extension = GoDuration.parse(newValue.trim());
+        } catch (IllegalArgumentException e) {
+            return Verdict.deny("The given annotation has an invalid value set in the Pod object: " + key);
+        }
+        if (extension.isNegative()) {
+            return Verdict.deny("The given annotation has a negative duration set in the Pod object: "
+                    + key + "=" + newValue + " (an extension can only add time)");
+        }
+        if (extension.compareTo(maxExtension) > 0) {
+            return Verdict.deny("The given annotation exceeds the maximum extension of "
+                    + GoDuration.format(maxExtension) + " in the Pod object: " + key + "=" + newValue);
+        }
+        if (!interacted) {
+            return Verdict.allow(); // nothing to extend yet; the value is kept and counts once it is interacted
+        }
+        String podUid = request.object().path("metadata").path("uid").asText("");
+        return new Verdict(true, null, Optional.of(new ExtensionRequest(request.namespace(), request.name(),
+                podUid, newValue.trim(), extension, request.username(), now)), Optional.empty());
+    }
+
+    private Optional<String> tamperedLabels(JsonNode oldLabels, JsonNode newLabels) {
+        boolean original = changed(oldLabels, newLabels, keys.initialInteractionTimestamp())
+                || changed(oldLabels, newLabels, keys.ttlDuration());
+        boolean username = changed(oldLabels, newLabels, keys.interactorUsername());
+        if (!original && !username) {
+            return Optional.empty();
+        }
+        // The original's exact message when its two labels are touched; the username label is protected too.
+        StringBuilder message = new StringBuilder("The following Pod labels cannot be updated or removed once set:");
+        if (original) {
+            message.append(' ').append(keys.initialInteractionTimestamp()).append(' ').append(keys.ttlDuration());
+        }
+        if (username) {
+            message.append(' ').append(keys.interactorUsername());
+        }
+        return Optional.of(message.toString());
+    }
+
+    private static boolean changed(JsonNode oldLabels, JsonNode newLabels, String key) {
+        return oldLabels.has(key) && !Objects.equals(textOrNull(oldLabels.path(key)), textOrNull(newLabels.path(key)));
+    }
+
+    private Verdict newEphemeralContainer(AdmissionRequest request, Instant now) {
+        Set<String> before = new HashSet<>();
+        ephemeralContainers(request.oldObject()).forEach(c -> before.add(c.path("name").asText()));
+        for (JsonNode container : ephemeralContainers(request.object())) {
+            if (!before.contains(container.path("name").asText())) {
+                List<String> command = new ArrayList<>();
+                container.path("command").forEach(c -> command.add(c.asText()));
+                container.path("args").forEach(c -> command.add(c.asText()));
+                return new Verdict(true, null, Optional.empty(), Optional.of(new Interaction(request.namespace(),
+                        request.name(), request.username(), request.groups(), InteractionKind.DEBUG,
+                        container.path("name").asText(""), List.copyOf(command), now)));
+            }
+        }
+        return Verdict.allow();
+    }
+
+    /** A Pod (1.22+) or, on 1.16-1.21 API servers, an EphemeralContainers object. */
+    private static JsonNode ephemeralContainers(JsonNode object) {
+        JsonNode inPod = object.path("spec").path("ephemeralContainers");
+        return inPod.isArray() ? inPod : object.path("ephemeralContainers");
+    }
+
+    private static String textOrNull(JsonNode node) {
+        return node.isMissingNode() || node.isNull() ? null : node.asText();
+    }
+}

@@ -1,0 +1,176 @@
+package io.kubeexec.controller.config;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kubeexec.controller.admission.AdmissionWebhook;
+import io.kubeexec.controller.admission.InteractionClassifier;
+import io.kubeexec.controller.admission.NamespaceExemption;
+import io.kubeexec.controller.admission.PodUpdatePolicy;
+import io.kubeexec.controller.health.Health;
+import io.kubeexec.controller.http.WebhookUndertowComponent;
+import io.kubeexec.controller.kube.EvictionSchedule;
+import io.kubeexec.controller.kube.EvictionScan;
+import io.kubeexec.controller.kube.Evictor;
+import io.kubeexec.controller.kube.ExtensionRecorder;
+import io.kubeexec.controller.kube.InteractionRecorder;
+import io.kubeexec.controller.kube.LeaderElection;
+import io.kubeexec.controller.kube.PodEvents;
+import io.kubeexec.controller.tls.ReloadingKeyManager;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.support.jsse.KeyManagersParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.SecureSocketProtocolsParameters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.KeyManager;
+
+/**
+ * Creates the beans the YAML routes call, from the settings Camel holds as properties. The production main and the
+ * route tests both go through here, so they wire the same application. Beans already in the registry (a test's
+ * mock {@code kubernetesClient} or {@code clock}) are used instead of new ones.
+ */
+public class ControllerConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) {
+        Settings settings = Settings.from(flagValues(context.getPropertiesComponent()));
+        Clock clock = existing(context, "clock", Clock.class).orElseGet(Clock::systemUTC);
+        KubernetesClient client = existing(context, "kubernetesClient", KubernetesClient.class)
+                .orElseGet(() -> kubernetesClient(settings));
+        String instance = instanceName();
+
+        NamespaceExemption exemption = new NamespaceExemption(settings.namespaceAllowlist());
+        PodEvents events = new PodEvents(clock, instance);
+        Health health = new Health(client, clock);
+        LeaderElection leadership = settings.leaderElect()
+                ? LeaderElection.start(client, settings.leaseNamespace(), instance)
+                : LeaderElection.always();
+
+        bind(context, "clock", clock);
+        bind(context, "kubernetesClient", client);
+        bind(context, "tls", tls(settings, clock));
+        bind(context, "health", health);
+        bind(context, "undertow", new WebhookUndertowComponent(settings.maxBodyBytes()));
+        bind(context, "admissionWebhook", new AdmissionWebhook(
+                new InteractionClassifier(true),
+                new PodUpdatePolicy(settings.keys(), settings.maxExtension(), true),
+                exemption, settings.maxBodyBytes(), settings.denyWhenQueueFull(), clock));
+        bind(context, "interactionRecorder", new InteractionRecorder(client, settings.keys(), settings.ttl(), events));
+        bind(context, "extensionRecorder", new ExtensionRecorder(client, settings.keys(), events));
+        bind(context, "evictionScan", new EvictionScan(client, settings.keys(), exemption,
+                new EvictionSchedule(settings.dryRun(), settings.evictBarePods()), new Evictor(client), events,
+                settings.scanInterval(), leadership, clock));
+
+        context.getManagementStrategy().addEventNotifier(new Lifecycle(health, leadership, settings));
+        LOG.info("kube-exec-controller on port {}: ttl={}s, scan every {}, queues interact={} extend={}, "
+                        + "allowlist={}, dry-run={}, evict-bare-pods={}, leader-elect={}",
+                settings.port(), settings.ttl().toSeconds(), settings.raw().get(Flag.SCAN_INTERVAL),
+                settings.interactQueueSize(), settings.extendQueueSize(), settings.namespaceAllowlist(),
+                settings.dryRun(), settings.evictBarePods(), settings.leaderElect());
+    }
+
+    static Map<Flag, String> flagValues(PropertiesComponent properties) {
+        Map<Flag, String> values = new EnumMap<>(Flag.class);
+        for (Flag flag : Flag.values()) {
+            properties.resolveProperty(flag.flagName()).ifPresent(v -> values.put(flag, v));
+        }
+        return values;
+    }
+
+    static KubernetesClient kubernetesClient(Settings settings) {
+        ConfigBuilder config = new ConfigBuilder(Config.autoConfigure(null))
+                // Retries are the routes' business: fabric8's own would hold a 429 for ~20 s.
+                .withRequestRetryBackoffLimit(0);
+        if (!settings.apiServer().isEmpty()) {
+            config.withMasterUrl(settings.apiServer());
+        }
+        return new KubernetesClientBuilder().withConfig(config.build()).build();
+    }
+
+    static SSLContextParameters tls(Settings settings, Clock clock) {
+        ReloadingKeyManager keyManager = new ReloadingKeyManager(settings.certPath(), settings.keyPath(), clock);
+        KeyManagersParameters keyManagers = new KeyManagersParameters() {
+            @Override
+            public KeyManager[] createKeyManagers() {
+                return new KeyManager[] {keyManager};
+            }
+        };
+        SecureSocketProtocolsParameters protocols = new SecureSocketProtocolsParameters();
+        protocols.setSecureSocketProtocol(List.of("TLSv1.3", "TLSv1.2"));
+        SSLContextParameters tls = new SSLContextParameters();
+        tls.setKeyManagers(keyManagers);
+        tls.setSecureSocketProtocols(protocols);
+        return tls;
+    }
+
+    private static String instanceName() {
+        String host = System.getenv("HOSTNAME");
+        if (host != null && !host.isBlank()) {
+            return host;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "kube-exec-controller";
+        }
+    }
+
+    private static <T> Optional<T> existing(CamelContext context, String name, Class<T> type) {
+        return Optional.ofNullable(context.getRegistry().lookupByNameAndType(name, type));
+    }
+
+    private static void bind(CamelContext context, String name, Object bean) {
+        context.getRegistry().bind(name, bean);
+    }
+
+    /** Readiness follows the context: up once started; on SIGTERM down first, then (after a delay) stop. */
+    private static final class Lifecycle extends EventNotifierSupport {
+        private final Health health;
+        private final LeaderElection leadership;
+        private final Settings settings;
+
+        Lifecycle(Health health, LeaderElection leadership, Settings settings) {
+            this.health = health;
+            this.leadership = leadership;
+            this.settings = settings;
+        }
+
+        @Override
+        public void notify(CamelEvent event) throws InterruptedException {
+            if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                health.markStarted();
+            } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                health.markDraining();
+                LOG.info("Stopping: readiness is 503; the listener stops in {}, then the queues drain",
+                        settings.raw().get(Flag.SHUTDOWN_DELAY));
+                Thread.sleep(settings.shutdownDelay().toMillis());
+            } else if (event instanceof CamelEvent.CamelContextStoppedEvent) {
+                leadership.stop();
+                LOG.info("Stopped: the queues are drained");
+            }
+        }
+
+        @Override
+        public boolean isEnabled(CamelEvent event) {
+            return event instanceof CamelEvent.CamelContextStartedEvent
+                    || event instanceof CamelEvent.CamelContextStoppingEvent
+                    || event instanceof CamelEvent.CamelContextStoppedEvent;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.kubeexec.controller.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every command-line flag. The first nine are the original controller's; their names and meanings are kept. Each
+ * flag is also an environment variable ({@code KEC_TTL_SECONDS}) and a property of the same name in
+ * {@code application.properties}, which holds the defaults.
+ */
+public enum Flag {
+    API_SERVER("api-server", "URL of the Kubernetes API server; overrides the in-cluster/kubeconfig address"),
+    CERT_PATH("cert-path", "PEM-encoded TLS certificate (chain) (required)"),
+    KEY_PATH("key-path", "PEM-encoded unencrypted private key: PKCS#1, PKCS#8 or EC (required)"),
+    EXTEND_CHAN_SIZE("extend-chan-size", "capacity of the extend queue"),
+    INTERACT_CHAN_SIZE("interact-chan-size", "capacity of the interact queue"),
+    LOG_LEVEL("log-level", "debug, info, warn or error"),
+    NAMESPACE_ALLOWLIST("namespace-allowlist", "comma-separated namespaces whose pods are never labelled or evicted"),
+    PORT("port", "HTTPS port"),
+    TTL_SECONDS("ttl-seconds", "time-to-live of an interacted pod before eviction; 0 allowed"),
+    SCAN_INTERVAL("scan-interval", "how often the eviction scan runs (Go duration)"),
+    ON_QUEUE_FULL("on-queue-full", "when a queue stays full: deny the request, or allow it untracked (deny|allow)"),
+    ENQUEUE_TIMEOUT("enqueue-timeout", "how long the webhook waits for room in a full queue (Go duration)"),
+    MAX_EXTENSION("max-extension", "largest extension a user may request (Go duration)"),
+    DRY_RUN("dry-run", "audit mode: label, annotate and emit Events, never evict"),
+    EVICT_BARE_PODS("evict-bare-pods", "also evict pods that no controller owns (they are gone for good)"),
+    MAX_BODY_BYTES("max-body-bytes", "largest AdmissionReview body accepted; larger gets 413"),
+    KEY_PREFIX("key-prefix", "prefix of the pod label and annotation keys"),
+    ROUTES_DIR("routes-dir", "directory of *.camel.yaml routes that replaces the built-in routes"),
+    BIND_ADDRESS("bind-address", "address the HTTPS listener binds to"),
+    SHUTDOWN_DELAY("shutdown-delay", "on SIGTERM, how long readiness reports 503 before the listener stops (Go duration)"),
+    LEADER_ELECT("leader-elect", "run the eviction scan only on the replica holding the Lease (for several replicas)"),
+    LEASE_NAMESPACE("lease-namespace", "namespace of the leader-election Lease (default: $POD_NAMESPACE, else default)");
+
+    private final String flagName;
+    private final String usage;
+
+    Flag(String flagName, String usage) {
+        this.flagName = flagName;
+        this.usage = usage;
+    }
+
+    /** The name as typed after the dashes, and the property key. */
+    public String flagName() {
+        return flagName;
+    }
+
+    public String usage() {
+        return usage;
+    }
+
+    public String envName() {
+        return "KEC_" + flagName.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** Go's flag package lets a boolean flag stand alone ({@code -dry-run}); the others need a value. */
+    public boolean isBoolean() {
+        return this == DRY_RUN || this == EVICT_BARE_PODS || this == LEADER_ELECT;
+    }
+
+    public static Optional<Flag> byName(String name) {
+        return Arrays.stream(values()).filter(f -> f.flagName.equals(name)).findFirst();
+    }
+}

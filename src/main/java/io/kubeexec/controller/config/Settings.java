@@ -1,0 +1,186 @@
+package io.kubeexec.controller.config;
+
+import io.kubeexec.contract.GoDuration;
+import io.kubeexec.contract.PodKeys;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The validated settings of one controller process. Built from the raw flag values (flags over environment over
+ * {@code application.properties}); any invalid value stops start-up with one line naming the flag.
+ */
+public record Settings(
+        String apiServer,
+        Path certPath,
+        Path keyPath,
+        int extendQueueSize,
+        int interactQueueSize,
+        String logLevel,
+        Set<String> namespaceAllowlist,
+        int port,
+        Duration ttl,
+        Duration scanInterval,
+        boolean denyWhenQueueFull,
+        Duration enqueueTimeout,
+        Duration maxExtension,
+        boolean dryRun,
+        boolean evictBarePods,
+        long maxBodyBytes,
+        PodKeys keys,
+        String routesDir,
+        String bindAddress,
+        Duration shutdownDelay,
+        boolean leaderElect,
+        String leaseNamespace,
+        Map<Flag, String> raw) {
+
+    private static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error");
+
+    public static Settings from(Map<Flag, String> values) {
+        Map<Flag, String> raw = new EnumMap<>(Flag.class);
+        raw.putAll(values);
+        for (Flag flag : Flag.values()) {
+            raw.putIfAbsent(flag, "");
+        }
+        String logLevel = raw.get(Flag.LOG_LEVEL).trim().toLowerCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(logLevel)) {
+            throw invalid(Flag.LOG_LEVEL, raw, "must be one of debug, info, warn, error");
+        }
+        String onQueueFull = raw.get(Flag.ON_QUEUE_FULL).trim();
+        if (!onQueueFull.equals("deny") && !onQueueFull.equals("allow")) {
+            throw invalid(Flag.ON_QUEUE_FULL, raw, "must be deny or allow");
+        }
+        String apiServer = raw.get(Flag.API_SERVER).trim();
+        if (!apiServer.isEmpty() && !apiServer.matches("https?://.+")) {
+            throw invalid(Flag.API_SERVER, raw, "must be an http(s) URL");
+        }
+        PodKeys keys;
+        try {
+            keys = new PodKeys(raw.get(Flag.KEY_PREFIX).trim());
+        } catch (IllegalArgumentException e) {
+            throw invalid(Flag.KEY_PREFIX, raw, e.getMessage());
+        }
+        long ttlSeconds = integer(Flag.TTL_SECONDS, raw, 0, Long.MAX_VALUE / 1_000_000_000L);
+        Duration scanInterval = duration(Flag.SCAN_INTERVAL, raw);
+        if (scanInterval.toMillis() < 100) {
+            throw invalid(Flag.SCAN_INTERVAL, raw, "must be at least 100ms");
+        }
+        String leaseNamespace = raw.get(Flag.LEASE_NAMESPACE).trim();
+        if (leaseNamespace.isEmpty()) {
+            leaseNamespace = System.getenv().getOrDefault("POD_NAMESPACE", "default");
+        }
+        return new Settings(
+                apiServer,
+                readableFile(Flag.CERT_PATH, raw),
+                readableFile(Flag.KEY_PATH, raw),
+                (int) integer(Flag.EXTEND_CHAN_SIZE, raw, 1, 1_000_000),
+                (int) integer(Flag.INTERACT_CHAN_SIZE, raw, 1, 1_000_000),
+                logLevel,
+                Arrays.stream(raw.get(Flag.NAMESPACE_ALLOWLIST).split(","))
+                        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
+                (int) integer(Flag.PORT, raw, 1, 65535),
+                Duration.ofSeconds(ttlSeconds),
+                scanInterval,
+                onQueueFull.equals("deny"),
+                nonNegative(Flag.ENQUEUE_TIMEOUT, raw),
+                nonNegative(Flag.MAX_EXTENSION, raw),
+                bool(Flag.DRY_RUN, raw),
+                bool(Flag.EVICT_BARE_PODS, raw),
+                integer(Flag.MAX_BODY_BYTES, raw, 1024, Integer.MAX_VALUE),
+                keys,
+                routesDir(raw),
+                raw.get(Flag.BIND_ADDRESS).trim(),
+                nonNegative(Flag.SHUTDOWN_DELAY, raw),
+                bool(Flag.LEADER_ELECT, raw),
+                leaseNamespace,
+                Map.copyOf(raw));
+    }
+
+    /** The values Camel sees as property placeholders in the routes: one per flag, plus derived milliseconds. */
+    public Map<String, String> camelProperties() {
+        Map<String, String> props = new LinkedHashMap<>();
+        raw.forEach((flag, value) -> props.put(flag.flagName(), value));
+        props.put(Flag.INTERACT_CHAN_SIZE.flagName(), Integer.toString(interactQueueSize));
+        props.put(Flag.EXTEND_CHAN_SIZE.flagName(), Integer.toString(extendQueueSize));
+        props.put(Flag.PORT.flagName(), Integer.toString(port));
+        props.put("scan-interval-millis", Long.toString(scanInterval.toMillis()));
+        props.put("enqueue-timeout-millis", Long.toString(Math.max(1, enqueueTimeout.toMillis())));
+        props.put("camel.main.routes-include-pattern", routesDir.isEmpty()
+                ? "classpath:routes/*.camel.yaml"
+                : "file:" + routesDir + "/*.camel.yaml");
+        return props;
+    }
+
+    private static String routesDir(Map<Flag, String> raw) {
+        String dir = raw.get(Flag.ROUTES_DIR).trim();
+        if (!dir.isEmpty() && !Files.isDirectory(Path.of(dir))) {
+            throw invalid(Flag.ROUTES_DIR, raw, "is not a directory");
+        }
+        return dir;
+    }
+
+    private static Path readableFile(Flag flag, Map<Flag, String> raw) {
+        String value = raw.get(flag).trim();
+        if (value.isEmpty()) {
+            throw new InvalidSettingException("-" + flag.flagName() + " is required (or " + flag.envName() + ")");
+        }
+        Path path = Path.of(value);
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw invalid(flag, raw, "is not a readable file");
+        }
+        return path;
+    }
+
+    private static long integer(Flag flag, Map<Flag, String> raw, long min, long max) {
+        long value;
+        try {
+            value = Long.parseLong(raw.get(flag).trim());
+        } catch (NumberFormatException e) {
+            throw invalid(flag, raw, "must be a whole number");
+        }
+        if (value < min || value > max) {
+            throw invalid(flag, raw, min == 0 && value < 0 ? "must not be negative"
+                    : "must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    private static Duration duration(Flag flag, Map<Flag, String> raw) {
+        try {
+            return GoDuration.parse(raw.get(flag).trim());
+        } catch (IllegalArgumentException e) {
+            throw invalid(flag, raw, "must be a Go duration like 5s, 1m30s or 2h (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Duration nonNegative(Flag flag, Map<Flag, String> raw) {
+        Duration d = duration(flag, raw);
+        if (d.isNegative()) {
+            throw invalid(flag, raw, "must not be negative");
+        }
+        return d;
+    }
+
+    private static boolean bool(Flag flag, Map<Flag, String> raw) {
+        // The spellings Go's strconv.ParseBool accepts.
+        return switch (raw.get(flag).trim()) {
+            case "1", "t", "T", "true", "TRUE", "True" -> true;
+            case "0", "f", "F", "false", "FALSE", "False", "" -> false;
+            default -> throw invalid(flag, raw, "must be true or false");
+        };
+    }
+
+    private static InvalidSettingException invalid(Flag flag, Map<Flag, String> raw, String why) {
+        return new InvalidSettingException(
+                "invalid value \"" + raw.get(flag) + "\" for -" + flag.flagName() + ": " + why);
+    }
+}

@@ -1,0 +1,174 @@
+package io.kubeexec.controller.kube;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kubeexec.contract.InteractedPod;
+import io.kubeexec.contract.PodKeys;
+import io.kubeexec.controller.admission.NamespaceExemption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The eviction scan. Everything it knows comes from the pods (listed by the timestamp label, so the cost follows the
+ * number of interacted pods, not the cluster's size): a restarted controller simply carries on. The only memory it
+ * keeps is a retry backoff per pod and which skipped pods it has already announced.
+ */
+public final class EvictionScan {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EvictionScan.class);
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+
+    private record Backoff(int failures, Instant next) {
+    }
+
+    private final KubernetesClient client;
+    private final PodKeys keys;
+    private final NamespaceExemption exemption;
+    private final EvictionSchedule schedule;
+    private final Evictor evictor;
+    private final PodEvents events;
+    private final Duration scanInterval;
+    private final BooleanSupplier isLeader;
+    private final Clock clock;
+    private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
+    private final Set<String> announcedSkips = ConcurrentHashMap.newKeySet();
+    private final Set<String> reportedUnreadable = ConcurrentHashMap.newKeySet();
+
+    public EvictionScan(KubernetesClient client, PodKeys keys, NamespaceExemption exemption, EvictionSchedule schedule,
+            Evictor evictor, PodEvents events, Duration scanInterval, BooleanSupplier isLeader, Clock clock) {
+        this.client = client;
+        this.keys = keys;
+        this.exemption = exemption;
+        this.schedule = schedule;
+        this.evictor = evictor;
+        this.events = events;
+        this.scanInterval = scanInterval;
+        this.isLeader = isLeader;
+        this.clock = clock;
+    }
+
+    /** Lists the interacted pods and evicts the due ones; returns the Events to announce. */
+    public List<PodEvent> scan() {
+        if (!isLeader.getAsBoolean()) {
+            return List.of();
+        }
+        List<Pod> pods;
+        try {
+            pods = client.pods().inAnyNamespace().withLabel(keys.initialInteractionTimestamp()).list().getItems();
+        } catch (KubernetesClientException e) {
+            LOG.warn("Eviction scan could not list interacted pods (HTTP {}): {}; retrying next scan",
+                    e.getCode(), e.getMessage());
+            return List.of();
+        }
+        Instant now = clock.instant();
+        List<PodEvent> announcements = new ArrayList<>();
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        for (Pod pod : pods) {
+            PodRef ref = PodRef.of(pod);
+            seen.add(ref.uid());
+            if (exemption.isExempt(ref.namespace()) || pod.getMetadata().getDeletionTimestamp() != null) {
+                continue;
+            }
+            try {
+                announcements.addAll(consider(pod, ref, now));
+            } catch (RuntimeException e) {
+                // One pod never stops the scan of the others.
+                LOG.error("pod={}/{}: eviction check failed, retrying next scan: {}", ref.namespace(), ref.name(),
+                        e.toString());
+            }
+        }
+        backoffs.keySet().retainAll(seen);
+        announcedSkips.retainAll(seen);
+        reportedUnreadable.retainAll(seen);
+        return announcements;
+    }
+
+    private List<PodEvent> consider(Pod pod, PodRef ref, Instant now) {
+        String where = ref.namespace() + "/" + ref.name();
+        Optional<InteractedPod> state;
+        try {
+            state = InteractedPod.read(keys, InteractionRecorder.labels(pod), InteractionRecorder.annotations(pod));
+        } catch (IllegalArgumentException e) {
+            if (reportedUnreadable.add(ref.uid())) {
+                LOG.error("pod={}: interaction state is unreadable, it will not be evicted until fixed: {}", where,
+                        e.getMessage());
+                return List.of(events.skippedByPolicy(ref, "its interaction state is unreadable: " + e.getMessage()));
+            }
+            return List.of();
+        }
+        if (state.isEmpty()) {
+            return List.of();
+        }
+        boolean hasOwner = pod.getMetadata().getOwnerReferences() != null
+                && !pod.getMetadata().getOwnerReferences().isEmpty();
+        switch (schedule.decide(state.get(), hasOwner, now)) {
+            case WAIT:
+                return List.of();
+            case SKIP_DRY_RUN:
+                return announceSkipOnce(ref, "audit mode (-dry-run) never evicts");
+            case SKIP_BARE_POD:
+                return announceSkipOnce(ref, "the pod has no owner to recreate it (-evict-bare-pods=false)");
+            default:
+                break;
+        }
+        Backoff backoff = backoffs.get(ref.uid());
+        if (backoff != null && now.isBefore(backoff.next())) {
+            return List.of();
+        }
+        Evictor.Outcome outcome = evictor.evict(ref);
+        switch (outcome.result()) {
+            case EVICTED:
+                backoffs.remove(ref.uid());
+                LOG.info("pod={} user={}: evicted, TTL expired at {}", where, state.get().interactor(),
+                        state.get().evictionTime());
+                return List.of(events.evicted(ref, state.get().evictionTime()));
+            case GONE:
+                backoffs.remove(ref.uid());
+                LOG.info("pod={}: already gone, nothing to evict", where);
+                return List.of();
+            case BLOCKED:
+                Backoff blocked = backOff(ref, now);
+                LOG.warn("pod={}: eviction blocked by a PodDisruptionBudget, retry #{} after {}: {}", where,
+                        blocked.failures(), blocked.next(), outcome.detail());
+                return blocked.failures() == 1
+                        ? List.of(events.blockedByDisruptionBudget(ref, outcome.detail()))
+                        : List.of();
+            default:
+                Backoff failed = backOff(ref, now);
+                LOG.error("pod={}: eviction failed, retry #{} after {}: {}", where, failed.failures(), failed.next(),
+                        outcome.detail());
+                return List.of();
+        }
+    }
+
+    private List<PodEvent> announceSkipOnce(PodRef ref, String why) {
+        if (announcedSkips.add(ref.uid())) {
+            LOG.info("pod={}/{}: due, but not evicted: {}", ref.namespace(), ref.name(), why);
+            return List.of(events.skippedByPolicy(ref, why));
+        }
+        return List.of();
+    }
+
+    private Backoff backOff(PodRef ref, Instant now) {
+        return backoffs.compute(ref.uid(), (uid, previous) -> {
+            int failures = previous == null ? 1 : previous.failures() + 1;
+            Duration wait = scanInterval.multipliedBy(1L << Math.min(failures - 1, 16));
+            if (wait.compareTo(MAX_BACKOFF) > 0) {
+                wait = MAX_BACKOFF;
+            }
+            return new Backoff(failures, now.plus(wait));
+        });
+    }
+}

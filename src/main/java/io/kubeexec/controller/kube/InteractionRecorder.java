@@ -1,0 +1,149 @@
+package io.kubeexec.controller.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.kubeexec.contract.GoDuration;
+import io.kubeexec.contract.GoTime;
+import io.kubeexec.contract.PodKeys;
+import io.kubeexec.controller.admission.Interaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The interact queue's worker. On a pod's first interaction it writes the three labels and the termination
+ * annotation and returns Events 1 and 2; on later ones it only appends to the interactions annotation. Writes are
+ * merge patches carrying the {@code resourceVersion} read, so two replicas never both label a pod.
+ */
+public final class InteractionRecorder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InteractionRecorder.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The interactions annotation keeps the most recent entries only, so it stays small. */
+    static final int MAX_RECORDED = 20;
+    private static final int CONFLICT_ATTEMPTS = 5;
+
+    private final KubernetesClient client;
+    private final PodKeys keys;
+    private final Duration ttl;
+    private final PodEvents events;
+
+    public InteractionRecorder(KubernetesClient client, PodKeys keys, Duration ttl, PodEvents events) {
+        this.client = client;
+        this.keys = keys;
+        this.ttl = ttl;
+        this.events = events;
+    }
+
+    /** Returns the Events to announce: none when the pod is gone or was already interacted with. */
+    public List<PodEvent> record(Interaction interaction) {
+        String where = interaction.namespace() + "/" + interaction.pod();
+        for (int attempt = 1; attempt <= CONFLICT_ATTEMPTS; attempt++) {
+            Pod pod;
+            try {
+                pod = client.pods().inNamespace(interaction.namespace()).withName(interaction.pod()).get();
+            } catch (KubernetesClientException e) {
+                throw KubernetesCalls.retryable("GET pod " + where, e);
+            }
+            if (pod == null) {
+                LOG.warn("pod={} user={} kind={}: the pod is gone, nothing to record", where,
+                        interaction.username(), interaction.kind().label());
+                return List.of();
+            }
+            boolean first = !labels(pod).containsKey(keys.initialInteractionTimestamp());
+            ObjectNode metadata = JSON.createObjectNode();
+            metadata.put("resourceVersion", pod.getMetadata().getResourceVersion());
+            ObjectNode annotations = metadata.putObject("annotations");
+            annotations.put(keys.interactions(), appendedInteractions(pod, interaction));
+            Instant initial = interaction.time().truncatedTo(ChronoUnit.SECONDS);
+            Instant evictionTime = initial.plus(ttl);
+            if (first) {
+                ObjectNode labels = metadata.putObject("labels");
+                labels.put(keys.initialInteractionTimestamp(), Long.toString(initial.getEpochSecond()));
+                labels.put(keys.interactorUsername(), UsernameLabel.of(interaction.username()));
+                labels.put(keys.ttlDuration(), GoDuration.format(ttl));
+                annotations.put(keys.terminationTime(), GoTime.format(evictionTime));
+            }
+            ObjectNode patch = JSON.createObjectNode();
+            patch.set("metadata", metadata);
+            try {
+                client.pods().inNamespace(interaction.namespace()).withName(interaction.pod())
+                        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409) {
+                    LOG.debug("pod={}: changed since read, retrying ({}/{})", where, attempt, CONFLICT_ATTEMPTS);
+                    continue;
+                }
+                if (!KubernetesCalls.canSucceedLater(e)) {
+                    LOG.error("pod={} user={}: the interaction cannot be recorded (HTTP {}): {}", where,
+                            interaction.username(), e.getCode(), e.getMessage());
+                    return List.of();
+                }
+                throw KubernetesCalls.retryable("PATCH pod " + where, e);
+            }
+            if (!first) {
+                LOG.info("pod={} user={} kind={}: additional interaction recorded; eviction time unchanged", where,
+                        interaction.username(), interaction.kind().label());
+                return List.of();
+            }
+            LOG.info("pod={} user={} kind={}: labelled, eviction at {}", where, interaction.username(),
+                    interaction.kind().label(), GoTime.format(evictionTime));
+            PodRef ref = PodRef.of(pod);
+            return List.of(events.interacted(ref, interaction.username(), initial),
+                    events.willBeEvicted(ref, evictionTime));
+        }
+        throw new RetryableFailure("pod " + where + " kept changing while being labelled", null);
+    }
+
+    private String appendedInteractions(Pod pod, Interaction interaction) {
+        ArrayNode list = JSON.createArrayNode();
+        String existing = annotations(pod).get(keys.interactions());
+        if (existing != null) {
+            try {
+                JsonNode parsed = JSON.readTree(existing);
+                if (parsed.isArray()) {
+                    parsed.forEach(list::add);
+                }
+            } catch (IOException e) {
+                LOG.warn("pod={}/{}: replacing an unreadable {} annotation", interaction.namespace(),
+                        interaction.pod(), keys.interactions());
+            }
+        }
+        ObjectNode entry = list.addObject();
+        entry.put("user", interaction.username());
+        ArrayNode groups = entry.putArray("groups");
+        interaction.groups().forEach(groups::add);
+        entry.put("kind", interaction.kind().label());
+        entry.put("container", interaction.container());
+        ArrayNode command = entry.putArray("command");
+        interaction.command().forEach(command::add);
+        entry.put("time", GoTime.format(interaction.time().truncatedTo(ChronoUnit.SECONDS)));
+        while (list.size() > MAX_RECORDED) {
+            list.remove(0);
+        }
+        return list.toString();
+    }
+
+    static Map<String, String> labels(Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        return labels == null ? Map.of() : labels;
+    }
+
+    static Map<String, String> annotations(Pod pod) {
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        return annotations == null ? Map.of() : annotations;
+    }
+}

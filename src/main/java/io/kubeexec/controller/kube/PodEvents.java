@@ -1,0 +1,105 @@
+package io.kubeexec.controller.kube;
+
+import io.fabric8.kubernetes.api.model.EventSourceBuilder;
+import io.fabric8.kubernetes.api.model.MicroTimeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
+import io.kubeexec.contract.GoDuration;
+import io.kubeexec.contract.GoTime;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+
+/**
+ * The Events announced on a pod. Texts 1-3 are the original controller's. Each Event's name is derived from the pod
+ * UID and what it says, so a retried or restarted controller creates it once (the API server answers 409).
+ */
+public final class PodEvents {
+
+    public static final String REASON = "PodInteraction";
+    public static final String COMPONENT = "kube-exec-controller";
+
+    private final Clock clock;
+    private final String instance;
+
+    public PodEvents(Clock clock, String instance) {
+        this.clock = clock;
+        this.instance = instance;
+    }
+
+    /** Event 1. */
+    public PodEvent interacted(PodRef pod, String username, Instant at) {
+        return event(pod, "Interact", "Pod was interacted with 'kubectl exec/attach' command by a user '" + username
+                + "' initially at time " + GoTime.format(at));
+    }
+
+    /** Event 2. */
+    public PodEvent willBeEvicted(PodRef pod, Instant evictionTime) {
+        Duration left = EvictionSchedule.roundedToSeconds(Duration.between(clock.instant(), evictionTime));
+        return event(pod, "Schedule", "Pod will be evicted at time " + GoTime.format(evictionTime)
+                + " (in about " + GoDuration.format(left) + ")", "schedule " + evictionTime);
+    }
+
+    /** Event 3. */
+    public PodEvent extended(PodRef pod, String extension, String username, Instant evictionTime) {
+        return event(pod, "Extend", "Pod eviction time has been extended by '" + extension
+                + "', as requested from user '" + username + "'. New eviction time: " + GoTime.format(evictionTime));
+    }
+
+    public PodEvent evicted(PodRef pod, Instant evictionTime) {
+        return event(pod, "Evict", "Pod was evicted because its interaction TTL expired at time "
+                + GoTime.format(evictionTime));
+    }
+
+    public PodEvent blockedByDisruptionBudget(PodRef pod, String detail) {
+        // Announced once per pod: later blocked attempts are only logged.
+        return event(pod, "Evict", "Pod eviction is blocked by a PodDisruptionBudget; it will be retried: " + detail,
+                "blocked");
+    }
+
+    public PodEvent skippedByPolicy(PodRef pod, String why) {
+        return event(pod, "Evict", "Pod eviction was skipped by policy: " + why);
+    }
+
+    private PodEvent event(PodRef pod, String action, String note) {
+        return event(pod, action, note, note);
+    }
+
+    private PodEvent event(PodRef pod, String action, String note, String identity) {
+        Instant now = clock.instant();
+        EventBuilder event = new EventBuilder()
+                .withEventTime(new MicroTimeBuilder()
+                        .withTime(DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(java.time.temporal.ChronoUnit.MICROS)))
+                        .build())
+                .withType("Warning")
+                .withReason(REASON)
+                .withAction(action)
+                .withNote(note)
+                .withReportingController(COMPONENT)
+                .withReportingInstance(instance)
+                .withDeprecatedSource(new EventSourceBuilder().withComponent(COMPONENT).build())
+                .withDeprecatedCount(1)
+                .withRegarding(new ObjectReferenceBuilder()
+                        .withApiVersion("v1").withKind("Pod")
+                        .withNamespace(pod.namespace()).withName(pod.name()).withUid(pod.uid())
+                        .build());
+        return new PodEvent(pod.namespace(), name(pod, identity), event);
+    }
+
+    private static String name(PodRef pod, String identity) {
+        String base = pod.name().length() > 200 ? pod.name().substring(0, 200) : pod.name();
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((pod.uid() + "\n" + identity).getBytes(StandardCharsets.UTF_8));
+            return base + ".kec-" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

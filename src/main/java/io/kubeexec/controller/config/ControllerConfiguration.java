@@ -50,6 +50,7 @@ public class ControllerConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         Settings settings = Settings.from(flagValues(context.getPropertiesComponent()));
+        settings.derivedRouteProperties().forEach(context.getPropertiesComponent()::addOverrideProperty);
         Clock clock = existing(context, "clock", Clock.class).orElseGet(Clock::systemUTC);
         KubernetesClient client = existing(context, "kubernetesClient", KubernetesClient.class)
                 .orElseGet(() -> kubernetesClient(settings));

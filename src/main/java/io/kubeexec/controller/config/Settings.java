@@ -105,19 +105,24 @@ public record Settings(
                 Map.copyOf(raw));
     }
 
-    /** The values Camel sees as property placeholders in the routes: one per flag, plus derived milliseconds. */
+    /** The values the start-up hands to Camel: one per flag, and where the routes come from. */
     public Map<String, String> camelProperties() {
         Map<String, String> props = new LinkedHashMap<>();
         raw.forEach((flag, value) -> props.put(flag.flagName(), value));
-        props.put(Flag.INTERACT_CHAN_SIZE.flagName(), Integer.toString(interactQueueSize));
-        props.put(Flag.EXTEND_CHAN_SIZE.flagName(), Integer.toString(extendQueueSize));
-        props.put(Flag.PORT.flagName(), Integer.toString(port));
-        props.put("scan-interval-millis", Long.toString(scanInterval.toMillis()));
-        props.put("enqueue-timeout-millis", Long.toString(Math.max(1, enqueueTimeout.toMillis())));
         props.put("camel.main.routes-include-pattern", routesDir.isEmpty()
                 ? "classpath:routes/*.camel.yaml"
                 : "file:" + routesDir + "/*.camel.yaml");
         return props;
+    }
+
+    /** Placeholders the routes use that are derived from flags: Go durations become milliseconds. */
+    public Map<String, String> derivedRouteProperties() {
+        return Map.of(
+                Flag.INTERACT_CHAN_SIZE.flagName(), Integer.toString(interactQueueSize),
+                Flag.EXTEND_CHAN_SIZE.flagName(), Integer.toString(extendQueueSize),
+                Flag.PORT.flagName(), Integer.toString(port),
+                "scan-interval-millis", Long.toString(scanInterval.toMillis()),
+                "enqueue-timeout-millis", Long.toString(Math.max(1, enqueueTimeout.toMillis())));
     }
 
     private static String routesDir(Map<Flag, String> raw) {

@@ -11,6 +11,9 @@ import io.undertow.util.Headers;
  */
 public final class RawBodyGuard implements HttpHandler {
 
+    /** Bodies declared larger than this are not drained: the connection is answered and closed. */
+    private static final long DRAIN_AT_MOST = 64L * 1024 * 1024;
+
     private final long maxBodyBytes;
     private final HttpHandler next;
 
@@ -28,14 +31,31 @@ public final class RawBodyGuard implements HttpHandler {
         }
         long length = exchange.getRequestContentLength();
         if (length > maxBodyBytes) {
-            exchange.setStatusCode(413);
-            exchange.setPersistent(false);
-            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-            exchange.getResponseSender().send("{\"code\":413,\"error\":\"body of " + length
-                    + " bytes exceeds the limit of " + maxBodyBytes + " bytes\"}");
+            String error = "{\"code\":413,\"error\":\"body of " + length + " bytes exceeds the limit of "
+                    + maxBodyBytes + " bytes\"}";
+            if (length > DRAIN_AT_MOST) {
+                tooLarge(exchange, error);
+                return;
+            }
+            // Read and drop the body, chunk by chunk, so the client hears the 413 instead of a reset connection.
+            exchange.setMaxEntitySize(length);
+            exchange.getRequestReceiver().receivePartialBytes(
+                    (ex, chunk, last) -> {
+                        if (last) {
+                            tooLarge(ex, error);
+                        }
+                    },
+                    (ex, e) -> tooLarge(ex, error));
             return;
         }
         exchange.setMaxEntitySize(maxBodyBytes + 1);
         next.handleRequest(exchange);
+    }
+
+    private static void tooLarge(HttpServerExchange exchange, String error) {
+        exchange.setStatusCode(413);
+        exchange.setPersistent(false);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        exchange.getResponseSender().send(error);
     }
 }

@@ -1,0 +1,149 @@
+package io.kubeexec.controller.support;
+
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Boots the real controller for a test class: the settings go in as system properties (which Camel's properties
+ * component reads over application.properties), the API server is a fabric8 mock in CRUD mode, and requests go
+ * over real HTTPS to a free port, trusting only the test certificate.
+ */
+public final class TestController {
+
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private final KubernetesMockServer apiServer;
+    private final int port;
+    private final HttpClient https;
+
+    public TestController(Map<String, String> extraSettings) {
+        apiServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        apiServer.init();
+        port = freePort();
+        properties.put("cert-path", resource("tls/tls.crt").toString());
+        properties.put("key-path", resource("tls/tls.key").toString());
+        properties.put("port", Integer.toString(port));
+        properties.put("bind-address", "127.0.0.1");
+        properties.put("api-server", apiServer.url("/").replaceAll("/$", ""));
+        properties.put("shutdown-delay", "0s");
+        properties.put("scan-interval", "200ms");
+        // The mock server needs no credentials; never pick up a developer's kubeconfig.
+        properties.put("kubernetes.auth.tryKubeConfig", "false");
+        properties.put("kubernetes.auth.tryServiceAccount", "false");
+        properties.putAll(extraSettings);
+        properties.forEach(System::setProperty);
+        https = HttpClient.newBuilder().sslContext(trustingTestCertificate())
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    public KubernetesMockServer apiServer() {
+        return apiServer;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public HttpResponse<String> post(String path, byte[] body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    public HttpResponse<String> post(String path, String body) {
+        return post(path, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    public HttpClient client() {
+        return https;
+    }
+
+    public URI uri(String path) {
+        try {
+            return new URI("https://127.0.0.1:" + port + path);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return https.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException("request failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void close() {
+        properties.keySet().forEach(System::clearProperty);
+        apiServer.destroy();
+    }
+
+    public static String fixture(String name) {
+        try (InputStream in = TestController.class.getResourceAsStream("/admission/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture " + name);
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Path resource(String name) {
+        try {
+            return Path.of(TestController.class.getResource("/" + name).toURI());
+        } catch (URISyntaxException | NullPointerException e) {
+            throw new IllegalArgumentException("no test resource " + name, e);
+        }
+    }
+
+    public static SSLContext trustingTestCertificate() {
+        try (InputStream in = TestController.class.getResourceAsStream("/tls/tls.crt")) {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            trust.setCertificateEntry("test", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot trust the test certificate", e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -20,3 +20,39 @@ test:
 run:
 	@[ -f target/kube-exec-controller.jar ] || $(MVN) -q package -DskipTests
 	bin/kube-exec-controller $(ARGS)
+
+## ---- Deployment (kustomize/, Dockerfile) ------------------------------------------------------------
+.PHONY: manifests image deploy undeploy
+CONTAINER_TOOL ?= docker
+KIND_CLUSTER ?= kind
+# The tag kustomize/overlays/demo runs; `make deploy` builds and loads exactly this.
+DEMO_IMAGE := kube-exec-controller:local
+
+## manifests: copy routes/*.camel.yaml into kustomize/base/routes (kustomize cannot read ../../routes; a test checks the copy)
+manifests:
+	hack/sync-routes.sh
+
+## image: the controller image from the Dockerfile (JRE 17, non-root), tagged kube-exec-controller:local
+image:
+	$(CONTAINER_TOOL) build -t $(DEMO_IMAGE) .
+
+## deploy: build the image, load it into kind (or minikube), generate the demo certificate, apply kustomize/overlays/demo
+deploy: manifests image
+	@if command -v kind >/dev/null 2>&1 && kind get clusters 2>/dev/null | grep -qx '$(KIND_CLUSTER)'; then \
+	  echo "Loading $(DEMO_IMAGE) into kind cluster '$(KIND_CLUSTER)'"; \
+	  archive=$$(mktemp); $(CONTAINER_TOOL) save -o "$$archive" $(DEMO_IMAGE) \
+	    && kind load image-archive "$$archive" --name '$(KIND_CLUSTER)'; status=$$?; rm -f "$$archive"; exit $$status; \
+	elif command -v minikube >/dev/null 2>&1 && minikube status >/dev/null 2>&1; then \
+	  echo "Loading $(DEMO_IMAGE) into minikube"; minikube image load $(DEMO_IMAGE); \
+	else \
+	  echo "No kind cluster '$(KIND_CLUSTER)' or minikube found: assuming the cluster sees local images (Docker Desktop...)"; \
+	fi
+	kustomize/overlays/demo/gen-certs.sh
+	kubectl apply -k kustomize/overlays/demo
+	kubectl -n kube-exec-controller rollout status deployment/kube-exec-controller --timeout=180s
+
+## undeploy: remove what `make deploy` applied (the webhook configuration first, so no kubectl exec waits on it)
+undeploy:
+	kubectl delete validatingwebhookconfiguration kube-exec-controller --ignore-not-found
+	kubectl delete clusterrolebinding,clusterrole kube-exec-controller --ignore-not-found
+	kubectl delete namespace kube-exec-controller --ignore-not-found

@@ -1,0 +1,92 @@
+package io.kubeexec.pi;
+
+import io.kubeexec.pi.kube.KubeException;
+import io.kubeexec.pi.kube.PodApi.PodMeta;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code kubectl pi extend}: writes the requested extension into the {@code podExtendedDuration} annotation of
+ * interacted pods. The controller's webhook sees the change, records the requester and moves the eviction time.
+ */
+final class ExtendCommand extends PodCommand {
+
+    private String extension;
+
+    private ExtendCommand(Io io, KubectlPi.Flags flags) {
+        super(io, flags);
+    }
+
+    static CommandSpec spec(Io io, KubectlPi.Flags flags) {
+        CommandSpec spec = new ExtendCommand(io, flags)
+                .register("extend", "Request an extension of the eviction time of interacted pods.");
+        KubectlPi.flag(spec, "Overwrite an existing extension without asking", false, "-y", "--yes");
+        return spec;
+    }
+
+    @Override
+    void validate() {
+        super.validate();
+        extension = ExtensionDuration.normalize(flags.duration());
+    }
+
+    @Override
+    void run(Pods api, String namespace, List<PodMeta> pods) {
+        PrintWriter out = io.out();
+        boolean yes = Boolean.TRUE.equals(spec.findOption("--yes").getValue());
+        for (PodMeta pod : pods) {
+            if (!pod.labels().containsKey(keys.initialInteractionTimestamp())) {
+                out.println("no interaction detected from the pod/" + pod.name());
+                continue;
+            }
+            String existing = pod.annotations().get(keys.extendedDuration());
+            if (existing != null) {
+                out.println("Warning: pod/" + pod.name() + " is already annotated with an extension=" + existing);
+                if (!yes && !confirm(out, pod.name())) {
+                    continue;
+                }
+            }
+            try {
+                api.annotate(pod.namespace() != null ? pod.namespace() : namespace, pod.name(),
+                        keys.extendedDuration(), extension);
+                out.println("Successfully extended the termination time of pod/" + pod.name()
+                        + " with a duration=" + extension);
+            } catch (KubeException e) {
+                if (e.status() == 0) {
+                    throw e;
+                }
+                error(e.getMessage());
+            }
+        }
+    }
+
+    /** The original's prompt; y/yes or n/no, anything else asks again. End of input is a failure. */
+    private boolean confirm(PrintWriter out, String pod) {
+        while (true) {
+            out.print("Please confirm to overwrite the existing extension [y/n]: ");
+            out.flush();
+            String answer;
+            try {
+                answer = io.in().readLine();
+            } catch (IOException e) {
+                answer = null;
+            }
+            if (answer == null) {
+                out.println();
+                error("no answer for pod/" + pod + " (end of input); use -y to overwrite without asking");
+                return false;
+            }
+            answer = answer.trim().toLowerCase(Locale.ROOT);
+            if (answer.equals("y") || answer.equals("yes")) {
+                return true;
+            }
+            if (answer.equals("n") || answer.equals("no")) {
+                return false;
+            }
+            out.println("Invalid input, please try again");
+        }
+    }
+}

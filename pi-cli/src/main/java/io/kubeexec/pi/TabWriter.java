@@ -1,0 +1,77 @@
+package io.kubeexec.pi;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Go's {@code text/tabwriter} as the original plugin configured it ({@code minwidth 0, tabwidth 8, padding 2,
+ * padchar '\t'}): each column is padded with tabs to the smallest multiple of 8 that holds its widest cell plus 2.
+ * Reproduced exactly so that scripts written against the original plugin's output keep working.
+ */
+public final class TabWriter {
+
+    private static final int TAB_WIDTH = 8;
+    private static final int PADDING = 2;
+
+    private TabWriter() {
+    }
+
+    /** Every row is a list of cells; the last cell of a row is not padded. Each row ends with a newline. */
+    public static String format(List<List<String>> rows) {
+        StringBuilder out = new StringBuilder();
+        // Go aligns a column over a block of consecutive lines that have a cell in it; a cell that ends a line is
+        // not part of any column.
+        int n = rows.size();
+        int[][] widths = new int[n][];
+        for (int i = 0; i < n; i++) {
+            widths[i] = new int[Math.max(0, rows.get(i).size() - 1)];
+        }
+        for (int col = 0; ; col++) {
+            boolean any = false;
+            int i = 0;
+            while (i < n) {
+                if (rows.get(i).size() - 1 <= col) {
+                    i++;
+                    continue;
+                }
+                any = true;
+                int start = i;
+                int width = 0;
+                while (i < n && rows.get(i).size() - 1 > col) {
+                    width = Math.max(width, cellWidth(rows.get(i).get(col)) + PADDING);
+                    i++;
+                }
+                width = (width + TAB_WIDTH - 1) / TAB_WIDTH * TAB_WIDTH;
+                for (int k = start; k < i; k++) {
+                    widths[k][col] = width;
+                }
+            }
+            if (!any) {
+                break;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            List<String> row = rows.get(i);
+            for (int col = 0; col < row.size(); col++) {
+                String cell = row.get(col);
+                out.append(cell);
+                if (col < row.size() - 1) {
+                    int pad = widths[i][col] - cellWidth(cell);
+                    int tabs = (pad + TAB_WIDTH - 1) / TAB_WIDTH;
+                    out.append("\t".repeat(tabs));
+                }
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    /** Go counts runes (code points). */
+    private static int cellWidth(String cell) {
+        return cell.codePointCount(0, cell.length());
+    }
+
+    static List<String> row(String... cells) {
+        return new ArrayList<>(List.of(cells));
+    }
+}

@@ -1,0 +1,93 @@
+package io.kubeexec.pi.kube;
+
+import io.kubeexec.pi.json.Json;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The three pod calls the plugin makes. Reads ask for metadata only ({@code PartialObjectMetadata}): the state is in
+ * labels and annotations, and a pod's spec and status would only be parsed to be thrown away.
+ */
+public final class PodApi implements io.kubeexec.pi.Pods {
+
+    private static final String META = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json";
+    private static final String META_LIST =
+            "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+    private static final int PAGE = 500;
+
+    private final ApiClient client;
+
+    public PodApi(ApiClient client) {
+        this.client = client;
+    }
+
+    /** A pod's name, namespace, labels and annotations. */
+    public record PodMeta(String namespace, String name, Map<String, String> labels, Map<String, String> annotations) {
+    }
+
+    @Override
+    public PodMeta get(String namespace, String name) {
+        return meta(client.getJson("/api/v1/namespaces/" + seg(namespace) + "/pods/" + seg(name), META));
+    }
+
+    /** All pods of a namespace, or of every namespace when {@code namespace} is null, page by page as kubectl. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<PodMeta> list(String namespace) {
+        String base = namespace == null ? "/api/v1/pods" : "/api/v1/namespaces/" + seg(namespace) + "/pods";
+        List<PodMeta> pods = new ArrayList<>();
+        String cont = null;
+        do {
+            String path = base + "?limit=" + PAGE + (cont == null ? "" : "&continue=" + enc(cont));
+            Map<String, Object> page = client.getJson(path, META_LIST);
+            Object items = page.get("items");
+            if (items instanceof List<?> list) {
+                for (Object item : list) {
+                    if (item instanceof Map<?, ?> m) {
+                        pods.add(meta((Map<String, Object>) m));
+                    }
+                }
+            }
+            Map<String, Object> listMeta = page.get("metadata") instanceof Map<?, ?> lm ? (Map<String, Object>) lm : Map.of();
+            cont = listMeta.get("continue") instanceof String s && !s.isEmpty() ? s : null;
+        } while (cont != null);
+        return pods;
+    }
+
+    /** A JSON merge patch of one annotation: it cannot clobber anything else on the pod. */
+    @Override
+    public void annotate(String namespace, String name, String key, String value) {
+        Map<String, Object> annotations = new LinkedHashMap<>();
+        annotations.put(key, value);
+        String body = Json.write(Map.of("metadata", Map.of("annotations", annotations)));
+        client.patchJson("/api/v1/namespaces/" + seg(namespace) + "/pods/" + seg(name),
+                "application/merge-patch+json", body);
+    }
+
+    @SuppressWarnings("unchecked")
+    static PodMeta meta(Map<String, Object> object) {
+        Map<String, Object> m = object.get("metadata") instanceof Map<?, ?> x ? (Map<String, Object>) x : Map.of();
+        return new PodMeta((String) m.get("namespace"), (String) m.get("name"), strings(m.get("labels")),
+                strings(m.get("annotations")));
+    }
+
+    private static Map<String, String> strings(Object o) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (o instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> out.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
+        }
+        return out;
+    }
+
+    private static String seg(String s) {
+        return enc(s).replace("+", "%20");
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,160 @@
+package io.kubeexec.pi.kube;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The TLS side of a kubeconfig: trust only the cluster's CA when one is given (the JDK's cacerts otherwise), and
+ * present the client certificate when there is one. Hostname verification is done by the socket (HTTPS rules).
+ */
+final class Tls {
+
+    private Tls() {
+    }
+
+    static SSLContext context(ClientConfig config, byte[] clientCertPem, byte[] clientKeyPem) {
+        try {
+            TrustManager[] trust;
+            if (config.insecureSkipTlsVerify()) {
+                trust = new TrustManager[] {new TrustAll()};
+            } else {
+                byte[] ca = caBytes(config);
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                if (ca == null) {
+                    tmf.init((KeyStore) null);
+                } else {
+                    KeyStore ks = KeyStore.getInstance("PKCS12");
+                    ks.load(null, null);
+                    int i = 0;
+                    for (X509Certificate cert : Pem.certificates(ca, "certificate-authority")) {
+                        ks.setCertificateEntry("ca-" + i++, cert);
+                    }
+                    tmf.init(ks);
+                }
+                trust = tmf.getTrustManagers();
+            }
+            X509ExtendedKeyManager[] keys = null;
+            if (clientCertPem != null && clientKeyPem != null) {
+                List<X509Certificate> chain = Pem.certificates(clientCertPem, "client-certificate");
+                PrivateKey key = Pem.privateKey(clientKeyPem, "client-key");
+                keys = new X509ExtendedKeyManager[] {new SingleKey(chain.toArray(new X509Certificate[0]), key)};
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys, trust, null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new KubeException("TLS setup failed: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new KubeException(e.getMessage(), e);
+        }
+    }
+
+    static byte[] caBytes(ClientConfig config) {
+        if (config.certificateAuthorityData() != null) {
+            return config.certificateAuthorityData();
+        }
+        if (config.certificateAuthorityFile() != null) {
+            return read(config.certificateAuthorityFile(), "certificate-authority");
+        }
+        return null;
+    }
+
+    static byte[] read(java.nio.file.Path file, String what) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new KubeException("unable to read " + what + " " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The one client certificate of the kubeconfig user, whatever the server asks for. */
+    private static final class SingleKey extends X509ExtendedKeyManager {
+        private final X509Certificate[] chain;
+        private final PrivateKey key;
+
+        SingleKey(X509Certificate[] chain, PrivateKey key) {
+            this.chain = chain;
+            this.key = key;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return new String[] {"client"};
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return "client";
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return "client";
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return chain.clone();
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return key;
+        }
+    }
+
+    /** insecure-skip-tls-verify: true. */
+    private static final class TrustAll extends X509ExtendedTrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

@@ -13,7 +13,9 @@ final class ControllerInterface {
     private ControllerInterface() {
     }
 
-    // TODO(lead): replace with io.kubeexec.controller.http.Paths once it exists.
+    // The paths live only in routes/*.camel.yaml today; ServedPathsTest checks these literals against the routes
+    // the pod mounts. Replace them with the controller's constants (e.g. io.kubeexec.controller.http.Paths) if
+    // it gets some.
     static final String INTERACTION_PATH = "/admit-pod-interaction";
     static final String UPDATE_PATH = "/admit-pod-update";
     static final String LIVENESS_PATH = "/health/liveness";
@@ -27,7 +29,7 @@ final class ControllerInterface {
     static final String TLS_DIR = "/etc/kube-exec-controller/tls";
     static final String ROUTES_DIR = "/etc/kube-exec-controller/routes";
     static final String ROUTES_CONFIGMAP = "kube-exec-controller-routes";
-    static final String LEASE_NAME = "kube-exec-controller";
+    static final String LEASE_NAME = io.kubeexec.controller.kube.LeaderElection.LEASE_NAME;
 
     /** Which webhook path each admitted (operation, resource) goes to, and nothing else. */
     static final Map<String, String> WEBHOOK_ROUTING = Map.of(

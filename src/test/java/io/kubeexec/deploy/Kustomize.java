@@ -65,6 +65,13 @@ final class Kustomize {
         if (scratch == null) {
             try {
                 Path dir = Files.createTempDirectory("kustomize-render");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        deleteRecursively(dir);
+                    } catch (IOException e) {
+                        // a scratch directory left in the temp dir is harmless
+                    }
+                }));
                 copy(source().toRealPath(), dir.resolve("kustomize"));
                 Path demo = dir.resolve("kustomize/overlays/demo");
                 deleteRecursively(demo.resolve("certs"));

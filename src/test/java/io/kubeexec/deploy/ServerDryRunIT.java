@@ -2,6 +2,7 @@ package io.kubeexec.deploy;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubeapitest.junit.KubeConfig;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,11 @@ class ServerDryRunIT {
                 .filter(d -> d.startsWith("apiVersion: v1\nkind: Namespace\n")).findFirst().orElseThrow();
         Kustomize.Result created = kubectl(namespace, "apply", "-f", "-");
         assertThat(created.exitCode()).as(created.stderr()).isZero();
+    }
+
+    @AfterAll
+    static void removeTheKubeconfig() throws IOException {
+        Files.deleteIfExists(kubeconfig);
     }
 
     @Test

@@ -1,0 +1,98 @@
+package io.kubeexec.pi;
+
+import io.kubeexec.pi.kube.ConnectionFlags;
+import io.kubeexec.pi.kube.KubeException;
+import io.kubeexec.pi.kube.PodApi.PodMeta;
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** An in-memory cluster for the command tests: pods by namespace, and a record of every patch. */
+final class FakeCluster implements Pods, Connector {
+
+    final Map<String, PodMeta> pods = new LinkedHashMap<>();
+    final List<String> patches = new ArrayList<>();
+    final List<String> calls = new ArrayList<>();
+    String namespace = "default";
+    ConnectionFlags lastFlags;
+    KubeException patchFailure;
+
+    FakeCluster pod(String namespace, String name, Map<String, String> labels, Map<String, String> annotations) {
+        pods.put(namespace + "/" + name, new PodMeta(namespace, name, new LinkedHashMap<>(labels),
+                new LinkedHashMap<>(annotations)));
+        return this;
+    }
+
+    @Override
+    public PodMeta get(String namespace, String name) {
+        calls.add("get " + namespace + "/" + name);
+        PodMeta pod = pods.get(namespace + "/" + name);
+        if (pod == null) {
+            throw new KubeException("pods \"" + name + "\" not found", 404, "NotFound", null);
+        }
+        return pod;
+    }
+
+    @Override
+    public List<PodMeta> list(String namespace) {
+        calls.add("list " + (namespace == null ? "*" : namespace));
+        List<PodMeta> out = new ArrayList<>();
+        for (PodMeta p : pods.values()) {
+            if (namespace == null || p.namespace().equals(namespace)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void annotate(String namespace, String name, String key, String value) {
+        if (patchFailure != null) {
+            throw patchFailure;
+        }
+        patches.add(namespace + "/" + name + " " + key + "=" + value);
+        pods.get(namespace + "/" + name).annotations().put(key, value);
+    }
+
+    @Override
+    public Connection connect(ConnectionFlags flags) {
+        lastFlags = flags;
+        String ns = flags.namespace() != null ? flags.namespace() : namespace;
+        return new Connection() {
+            @Override
+            public String namespace() {
+                return ns;
+            }
+
+            @Override
+            public Pods pods() {
+                return FakeCluster.this;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** The outcome of one in-process run of the plugin. */
+    record Result(int exit, String out, String err) {
+    }
+
+    Result withStdin(String stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = KubectlPi.run(args, new Io(new PrintWriter(out), new PrintWriter(err),
+                new BufferedReader(new StringReader(stdin)), this));
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    Result run(String... args) {
+        return withStdin("", args);
+    }
+}

@@ -1,0 +1,162 @@
+package io.kubeexec.pi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubeexec.pi.json.Json;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The exact output of {@code kubectl pi get}: the original's tab-padded table, and the new formats. The expected
+ * tables were printed by Go's {@code text/tabwriter} with the original plugin's settings (minwidth 0, tabwidth 8,
+ * padding 2, padchar tab).
+ */
+class GetOutputTest {
+
+    private FakeCluster cluster;
+
+    @BeforeEach
+    void pods() {
+        cluster = new FakeCluster()
+                .pod("default", "web-0", Map.of(
+                        "box.com/podInitialInteractionTimestamp", "1634407604",
+                        "box.com/podInteractorUsername", "alice",
+                        "box.com/podTTLDuration", "10m0s"), Map.of(
+                        "box.com/podTerminationTime", "2021-10-16 18:16:44 +0000 UTC"))
+                .pod("default", "web-1-with-a-longer-name", Map.of(
+                        "box.com/podInitialInteractionTimestamp", "1634407604",
+                        "box.com/podInteractorUsername", "bob",
+                        "box.com/podTTLDuration", "10m0s"), Map.of(
+                        "box.com/podExtendedDuration", "30m",
+                        "box.com/podExtensionRequester", "carol@example.com",
+                        "box.com/podTerminationTime", "2021-10-16 18:46:44 +0000 UTC"))
+                .pod("default", "db", Map.of("app", "db"), Map.of())
+                .pod("team-b", "api", Map.of(
+                        "box.com/podInitialInteractionTimestamp", "1634408037",
+                        "box.com/podInteractorUsername", "dave",
+                        "box.com/podTTLDuration", "2m0s"), Map.of());
+    }
+
+    @Test
+    void tableOfInteractedExtendedAndPlainPodsIsPaddedWithTabsLikeGosTabwriter() {
+        FakeCluster.Result r = cluster.run("get");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo(""
+                + "POD-NAME\t\t\tINTERACTOR\tPOD-TTL\t\tEXTENSION\tEXTENSION-REQUESTER\tEVICTION-TIME\n"
+                + "web-0\t\t\t\talice\t\t10m0s\t\t\t\t\t\t\t2021-10-16 18:16:44 +0000 UTC\n"
+                + "web-1-with-a-longer-name\tbob\t\t10m0s\t\t30m\t\tcarol@example.com\t2021-10-16 18:46:44 +0000 UTC\n"
+                + "db\t\t\t\t\t\t\t\t\t\t\t\t\t\n");
+        assertThat(cluster.calls).containsExactly("list default");
+    }
+
+    @Test
+    void namedPodsAreShownInTheOrderGiven() {
+        FakeCluster.Result r = cluster.run("get", "db", "web-0");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo(""
+                + "POD-NAME\tINTERACTOR\tPOD-TTL\t\tEXTENSION\tEXTENSION-REQUESTER\tEVICTION-TIME\n"
+                + "db\t\t\t\t\t\t\t\t\t\t\t\n"
+                + "web-0\t\talice\t\t10m0s\t\t\t\t\t\t\t2021-10-16 18:16:44 +0000 UTC\n");
+        assertThat(cluster.calls).containsExactly("get default/db", "get default/web-0");
+    }
+
+    @Test
+    void aMissingPodIsReportedOnStderrOnItsOwnLineAndTheOthersAreStillShown() {
+        FakeCluster.Result r = cluster.run("get", "nope", "web-0", "gone");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("Error: pods \"nope\" not found\nError: pods \"gone\" not found\n");
+        assertThat(r.out()).isEqualTo(""
+                + "POD-NAME\tINTERACTOR\tPOD-TTL\t\tEXTENSION\tEXTENSION-REQUESTER\tEVICTION-TIME\n"
+                + "web-0\t\talice\t\t10m0s\t\t\t\t\t\t\t2021-10-16 18:16:44 +0000 UTC\n");
+    }
+
+    @Test
+    void allNamespacesAddsANamespaceColumnInFront() {
+        FakeCluster.Result r = cluster.run("get", "-A");
+
+        assertThat(cluster.calls).containsExactly("list *");
+        assertThat(r.out()).isEqualTo(""
+                + "NAMESPACE\tPOD-NAME\t\t\tINTERACTOR\tPOD-TTL\t\tEXTENSION\tEXTENSION-REQUESTER\tEVICTION-TIME\n"
+                + "default\t\tweb-0\t\t\t\talice\t\t10m0s\t\t\t\t\t\t\t2021-10-16 18:16:44 +0000 UTC\n"
+                + "default\t\tweb-1-with-a-longer-name\tbob\t\t10m0s\t\t30m\t\tcarol@example.com\t"
+                + "2021-10-16 18:46:44 +0000 UTC\n"
+                + "default\t\tdb\t\t\t\t\t\t\t\t\t\t\t\t\t\n"
+                + "team-b\t\tapi\t\t\t\tdave\t\t2m0s\t\t\t\t\t\t\t2021-10-16 18:15:57 +0000 UTC\n");
+    }
+
+    @Test
+    void wideAddsTheNamespaceAndTheFirstInteractionTime() {
+        FakeCluster.Result r = cluster.run("get", "-o", "wide", "web-0", "db");
+
+        assertThat(r.out()).isEqualTo(""
+                + "NAMESPACE\tPOD-NAME\tINTERACTOR\tPOD-TTL\t\tEXTENSION\tEXTENSION-REQUESTER\tEVICTION-TIME\t\t\t"
+                + "INITIAL-INTERACTION-TIME\n"
+                + "default\t\tweb-0\t\talice\t\t10m0s\t\t\t\t\t\t\t2021-10-16 18:16:44 +0000 UTC\t"
+                + "2021-10-16 18:06:44 +0000 UTC\n"
+                + "default\t\tdb\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\n");
+    }
+
+    @Test
+    void evictionTimeIsComputedFromTheLabelsWhenTheControllerHasNotWrittenItYet() {
+        FakeCluster.Result r = cluster.run("get", "-n", "team-b", "api");
+
+        assertThat(r.out()).endsWith("\t2021-10-16 18:15:57 +0000 UTC\n");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void jsonListsEveryPodWithItsStateAndLeavesOutWhatIsAbsent() {
+        FakeCluster.Result r = cluster.run("get", "-o", "json", "web-1-with-a-longer-name", "db");
+
+        assertThat(r.exit()).isZero();
+        Map<String, Object> doc = Json.parseObject(r.out());
+        assertThat(doc.get("kind")).isEqualTo("PodInteractionList");
+        List<Map<String, Object>> items = (List<Map<String, Object>>) doc.get("items");
+        assertThat(items.get(0)).containsExactly(
+                Map.entry("namespace", "default"),
+                Map.entry("name", "web-1-with-a-longer-name"),
+                Map.entry("interacted", true),
+                Map.entry("interactor", "bob"),
+                Map.entry("initialInteractionTime", "2021-10-16 18:06:44 +0000 UTC"),
+                Map.entry("ttl", "10m0s"),
+                Map.entry("extension", "30m"),
+                Map.entry("extensionRequester", "carol@example.com"),
+                Map.entry("evictionTime", "2021-10-16 18:46:44 +0000 UTC"));
+        assertThat(items.get(1)).containsExactly(
+                Map.entry("namespace", "default"), Map.entry("name", "db"), Map.entry("interacted", false));
+    }
+
+    @Test
+    void yamlHasTheSameDocument() {
+        FakeCluster.Result r = cluster.run("get", "-o", "yaml", "web-0");
+
+        assertThat(r.out()).isEqualTo(""
+                + "kind: PodInteractionList\n"
+                + "items:\n"
+                + "- namespace: default\n"
+                + "  name: web-0\n"
+                + "  interacted: true\n"
+                + "  interactor: alice\n"
+                + "  initialInteractionTime: 2021-10-16 18:06:44 +0000 UTC\n"
+                + "  ttl: 10m0s\n"
+                + "  evictionTime: 2021-10-16 18:16:44 +0000 UTC\n");
+    }
+
+    @Test
+    void anEmptyNamespaceIsTheOriginalsErrorInATableAndAnEmptyListInJson() {
+        FakeCluster.Result table = cluster.run("get", "-n", "empty");
+        FakeCluster.Result json = cluster.run("get", "-n", "empty", "-o", "json");
+
+        assertThat(table.exit()).isEqualTo(1);
+        assertThat(table.err()).isEqualTo("Error: no pods returned under the namespace 'empty'\n");
+        assertThat(table.out()).isEmpty();
+        assertThat(json.exit()).isZero();
+        assertThat(Json.parseObject(json.out()).get("items")).isEqualTo(List.of());
+    }
+}

@@ -1,0 +1,47 @@
+package io.kubeexec.pi.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JsonTest {
+
+    @Test
+    void readsWhatTheApiServerSends() {
+        Map<String, Object> doc = Json.parseObject("{\"kind\":\"PodList\",\"items\":[{\"metadata\":{\"name\":\"a\","
+                + "\"labels\":{\"box.com/x\":\"1\"}}}],\"n\":-12,\"f\":1.5e3,\"t\":true,\"z\":null,"
+                + "\"s\":\"quote\\\" back\\\\ slash\\/ tab\\t nl\\n \\u00e9\\u20ac\"}");
+
+        assertThat(doc).containsEntry("kind", "PodList").containsEntry("n", -12L).containsEntry("t", true)
+                .containsEntry("z", null).containsEntry("f", new BigDecimal("1.5e3"))
+                .containsEntry("s", "quote\" back\\ slash/ tab\t nl\n \u00e9\u20ac");
+        assertThat(((List<?>) doc.get("items"))).hasSize(1);
+    }
+
+    @Test
+    void writesWhatItReads() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("a", "x\"y\n\u0001");
+        m.put("b", List.of(1L, true, Map.of()));
+        m.put("c", null);
+        String text = Json.write(m);
+
+        assertThat(text).isEqualTo("{\"a\":\"x\\\"y\\n\\u0001\",\"b\":[1,true,{}],\"c\":null}");
+        assertThat(Json.parse(text)).isEqualTo(m);
+        assertThat(Json.writePretty(Map.of("k", List.of("v")))).isEqualTo("{\n    \"k\": [\n        \"v\"\n    ]\n}");
+    }
+
+    @ParameterizedTest(name = "\"{0}\" is refused")
+    @ValueSource(strings = {"", "{", "{\"a\"}", "{\"a\":1,}", "[1 2]", "tru", "\"open", "{} x", "{\"a\":01x}"})
+    void refusesMalformedInput(String text) {
+        assertThatThrownBy(() -> Json.parse(text)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("invalid JSON");
+    }
+}

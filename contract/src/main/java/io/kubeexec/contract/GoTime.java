@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 
 /**
  * Go's {@code Time.String()} of a UTC time, {@code 2021-10-16 18:06:44 +0000 UTC}, with a fraction only when it
@@ -11,7 +12,9 @@ import java.time.format.DateTimeParseException;
  */
 public final class GoTime {
 
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+    // STRICT, as Go's time.Parse: no 2021-02-30 rolled over to 2021-02-28, no hour 24.
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss")
+            .withResolverStyle(ResolverStyle.STRICT)
             .withZone(ZoneOffset.UTC);
 
     private GoTime() {

@@ -1,5 +1,6 @@
 package io.kubeexec.contract;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -29,7 +30,7 @@ public record InteractedPod(
         Instant initial;
         try {
             initial = Instant.ofEpochSecond(Long.parseLong(timestamp.trim()));
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | DateTimeException e) {
             throw new IllegalArgumentException(
                     "label " + keys.initialInteractionTimestamp() + " is not Unix seconds: \"" + timestamp + "\"");
         }

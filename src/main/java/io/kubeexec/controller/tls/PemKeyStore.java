@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Builds an in-memory KeyStore from a PEM certificate chain and an unencrypted PEM private key (PKCS#8, PKCS#1 RSA
@@ -19,6 +21,9 @@ public final class PemKeyStore {
     /** The alias-free password of the in-memory store; it never leaves the process. */
     public static final char[] PASSWORD = "kube-exec-controller".toCharArray();
 
+    private static final Pattern PRIVATE_KEY_BLOCK =
+            Pattern.compile("-----BEGIN ((?:RSA |EC )?PRIVATE KEY)-----.*?-----END \\1-----", Pattern.DOTALL);
+
     private PemKeyStore() {
     }
 
@@ -26,8 +31,9 @@ public final class PemKeyStore {
         String cert;
         String key;
         try {
-            cert = Files.readString(certPath, StandardCharsets.US_ASCII);
-            key = Files.readString(keyPath, StandardCharsets.US_ASCII);
+            // Latin-1 never fails to decode, so a DER or other binary file reaches the "no PEM" checks below.
+            cert = Files.readString(certPath, StandardCharsets.ISO_8859_1);
+            key = Files.readString(keyPath, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read TLS files: " + e.getMessage(), e);
         }
@@ -37,16 +43,17 @@ public final class PemKeyStore {
         if (key.contains("ENCRYPTED")) {
             throw new IllegalArgumentException(keyPath + " holds an encrypted private key; give an unencrypted one");
         }
-        String[] algorithms;
-        if (key.contains("-----BEGIN RSA PRIVATE KEY-----")) {
-            algorithms = new String[] {"RSA"};
-        } else if (key.contains("-----BEGIN EC PRIVATE KEY-----")) {
-            algorithms = new String[] {"EC"};
-        } else if (key.contains("-----BEGIN PRIVATE KEY-----")) {
-            algorithms = new String[] {"RSA", "EC", "Ed25519"}; // PKCS#8 does not say which in its header
-        } else {
+        // Only the key block: `openssl ecparam -genkey` writes an EC PARAMETERS block before it.
+        Matcher block = PRIVATE_KEY_BLOCK.matcher(key);
+        if (!block.find()) {
             throw new IllegalArgumentException(keyPath + " holds no PEM private key (PKCS#1, PKCS#8 or EC)");
         }
+        key = block.group();
+        String[] algorithms = switch (block.group(1)) {
+            case "RSA PRIVATE KEY" -> new String[] {"RSA"};
+            case "EC PRIVATE KEY" -> new String[] {"EC"};
+            default -> new String[] {"RSA", "EC", "Ed25519"}; // PKCS#8 does not say which in its header
+        };
         Exception last = null;
         for (String algorithm : algorithms) {
             try {
@@ -60,6 +67,6 @@ public final class PemKeyStore {
     }
 
     private static ByteArrayInputStream stream(String text) {
-        return new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII));
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 }

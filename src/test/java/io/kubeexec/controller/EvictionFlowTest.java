@@ -1,0 +1,164 @@
+package io.kubeexec.controller;
+
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubeexec.controller.config.ControllerConfiguration;
+import io.kubeexec.controller.support.TestController;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Quartz eviction scan through the real YAML routes. The mock API server cannot evict, so each pod's eviction
+ * endpoint answers from expectations; the scan finds the pods by their label in the mock's store.
+ */
+@CamelMainTest(configurationClasses = ControllerConfiguration.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EvictionFlowTest {
+
+    private static final String NS = "evictions";
+    private static final String BLOCKED = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":"
+            + "\"Cannot evict pod as it would violate the pod's disruption budget.\",\"reason\":\"TooManyRequests\","
+            + "\"code\":429}";
+    private static final String EVICTED = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\",\"code\":201}";
+
+    private TestController controller;
+    private KubernetesClient kube;
+
+    @BeforeAll
+    void start() {
+        controller = new TestController(Map.of("scan-interval", "200ms"));
+        kube = controller.apiServer().createClient();
+    }
+
+    @AfterAll
+    void stop() {
+        kube.close();
+        controller.close();
+    }
+
+    @Test
+    void aPodBlockedByADisruptionBudgetIsAnnouncedAndEvictedOnALaterScan() {
+        List<String> bodies = expectEvictions("pdb-blocked", 429, BLOCKED, 201, EVICTED);
+        createInteractedPod("pdb-blocked", Instant.now().minusSeconds(120), "1m0s", true);
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(notes("pdb-blocked")).contains(
+                "Pod eviction is blocked by a PodDisruptionBudget; it will be retried: "
+                        + "Cannot evict pod as it would violate the pod's disruption budget."));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(notes("pdb-blocked"))
+                .anySatisfy(n -> assertThat(n).startsWith("Pod was evicted because its interaction TTL expired")));
+        assertThat(bodies).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(notes("pdb-blocked")).filteredOn(n -> n.contains("PodDisruptionBudget")).hasSize(1);
+    }
+
+    @Test
+    void theEvictionCarriesTheUidPreconditionSoARecreatedPodIsNotEvicted() {
+        List<String> bodies = expectEvictions("recreated", 409,
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Conflict\",\"code\":409,"
+                        + "\"message\":\"Precondition failed: UID in precondition: x, UID in object meta: y\"}");
+        String uid = createInteractedPod("recreated", Instant.now().minusSeconds(120), "1m0s", true);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> !bodies.isEmpty());
+        assertThat(bodies.get(0)).contains("\"kind\":\"Eviction\"")
+                .contains("\"preconditions\":{\"uid\":\"" + uid + "\"}")
+                .contains("\"name\":\"recreated\"");
+        assertThat(notes("recreated")).noneMatch(n -> n.startsWith("Pod was evicted"));
+    }
+
+    @Test
+    void aServerThatOnlyKnowsPolicyV1beta1GetsTheOlderBody() {
+        List<String> bodies = expectEvictions("old-api", 400,
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"BadRequest\",\"code\":400,"
+                        + "\"message\":\"no kind \\\"Eviction\\\" is registered for version \\\"policy/v1\\\"\"}",
+                201, EVICTED);
+        createInteractedPod("old-api", Instant.now().minusSeconds(120), "1m0s", true);
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(notes("old-api"))
+                .anySatisfy(n -> assertThat(n).startsWith("Pod was evicted")));
+        assertThat(bodies.get(0)).contains("\"apiVersion\":\"policy/v1\"");
+        assertThat(bodies.get(1)).contains("\"apiVersion\":\"policy/v1beta1\"");
+    }
+
+    @Test
+    void aBarePodIsRecordedButNotEvictedByDefault() {
+        List<String> bodies = expectEvictions("bare", 201, EVICTED);
+        createInteractedPod("bare", Instant.now().minusSeconds(120), "1m0s", false);
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(notes("bare")).containsExactly(
+                "Pod eviction was skipped by policy: the pod has no owner to recreate it (-evict-bare-pods=false)"));
+        assertThat(bodies).isEmpty();
+    }
+
+    @Test
+    void aPodThatIsNotDueIsLeftAlone() throws InterruptedException {
+        List<String> bodies = expectEvictions("not-due", 201, EVICTED);
+        createInteractedPod("not-due", Instant.now(), "10m0s", true);
+        // A pod with an extension that has not run out yet is not due either.
+        List<String> extendedBodies = expectEvictions("extended", 201, EVICTED);
+        createInteractedPod("extended", Instant.now().minusSeconds(120), "1m0s", true, "1h");
+
+        Thread.sleep(1500); // several scans at 200ms
+        assertThat(bodies).isEmpty();
+        assertThat(extendedBodies).isEmpty();
+        assertThat(notes("not-due")).isEmpty();
+    }
+
+    /** Each eviction POST for the pod gets the next (status, body) pair, the last one for good; returns the bodies. */
+    private List<String> expectEvictions(String pod, Object... replies) {
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < replies.length; i += 2) {
+            Object body = replies[i + 1];
+            var expectation = controller.apiServer().expect().post()
+                    .withPath("/api/v1/namespaces/" + NS + "/pods/" + pod + "/eviction")
+                    .andReply((int) replies[i], request -> {
+                        bodies.add(request.getUtf8Body());
+                        return body;
+                    });
+            if (i + 2 < replies.length) {
+                expectation.once();
+            } else {
+                expectation.always(); // the last answer stays
+            }
+        }
+        return bodies;
+    }
+
+    private String createInteractedPod(String name, Instant interaction, String ttl, boolean owned) {
+        return createInteractedPod(name, interaction, ttl, owned, null);
+    }
+
+    private String createInteractedPod(String name, Instant interaction, String ttl, boolean owned, String extension) {
+        PodBuilder pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
+                .addToLabels("box.com/podInitialInteractionTimestamp", Long.toString(interaction.getEpochSecond()))
+                .addToLabels("box.com/podInteractorUsername", "alice")
+                .addToLabels("box.com/podTTLDuration", ttl)
+                .endMetadata()
+                .withNewSpec().addNewContainer().withName("web").withImage("nginx").endContainer().endSpec();
+        if (owned) {
+            pod.editMetadata().addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet")
+                    .withName("web-rs").withUid("rs-uid").withController(true).endOwnerReference().endMetadata();
+        }
+        if (extension != null) {
+            pod.editMetadata().addToAnnotations("box.com/podExtendedDuration", extension).endMetadata();
+        }
+        return kube.pods().inNamespace(NS).resource(pod.build()).create().getMetadata().getUid();
+    }
+
+    private List<String> notes(String pod) {
+        return kube.events().v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> e.getRegarding() != null && pod.equals(e.getRegarding().getName()))
+                .map(Event::getNote).toList();
+    }
+}

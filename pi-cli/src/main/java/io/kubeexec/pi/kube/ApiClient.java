@@ -105,13 +105,14 @@ public final class ApiClient implements Closeable {
                 // fall through to the raw body
             }
         }
-        if (message == null || message.isEmpty()) {
+        if (r.status() == 401) {
+            message = "You must be logged in to the server (Unauthorized)"; // kubectl's words
+        } else if (message == null || message.isEmpty()) {
             String body = r.text().strip();
             if (body.length() > 200) {
                 body = body.substring(0, 200) + "...";
             }
-            message = r.status() == 401 ? "You must be logged in to the server (Unauthorized)"
-                    : "the server responded with status " + r.status() + (body.isEmpty() ? "" : ": " + body);
+            message = "the server responded with status " + r.status() + (body.isEmpty() ? "" : ": " + body);
         }
         return new KubeException(message, r.status(), reason, null);
     }
@@ -309,7 +310,8 @@ public final class ApiClient implements Closeable {
                 ssl.startHandshake();
             } catch (javax.net.ssl.SSLHandshakeException e) {
                 closeQuiet(ssl);
-                if (!x25519Only) {
+                // Only the server refusing the key share is worth a second try; a bad certificate is not.
+                if (!x25519Only || e.getMessage() == null || !e.getMessage().contains("Received fatal alert")) {
                     throw e;
                 }
                 defaultGroups = true; // the server does not do X25519: the JDK's full list, once

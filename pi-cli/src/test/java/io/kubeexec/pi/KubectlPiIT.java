@@ -1,0 +1,332 @@
+package io.kubeexec.pi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubeapitest.junit.KubeConfig;
+import io.kubeexec.pi.json.Json;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kubectl pi} as users run it: the real {@code kubectl} finds {@code bin/kubectl-pi} on the PATH and talks to a
+ * real kube-apiserver v1.20.2 (with etcd), which kube-api-test starts from {@code KUBE_API_TEST_DIR}
+ * ({@code tools/kube-api-test-dir.sh}). No controller runs, so {@code extend} only writes its annotation.
+ */
+@EnableKubeAPIServer(kubeAPIVersion = "1.20.2",
+        apiServerFlags = {"--token-auth-file", "src/test/resources/kube-api-test/tokens.csv"})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KubectlPiIT {
+
+    @KubeConfig
+    static String kubeconfigYaml;
+
+    @TempDir
+    static Path dir;
+
+    private static Path kubeconfig;
+    private static String server;
+
+    private static final String HEADER = "POD-NAME\tINTERACTOR\tPOD-TTL\t\tEXTENSION\tEXTENSION-REQUESTER\tEVICTION-TIME\n";
+
+    /** A pod labelled exactly as SPEC section 3 says the controller labels it. */
+    private static String pod(String namespace, String name, String user, String extension, String requester,
+            String termination) {
+        StringBuilder annotations = new StringBuilder();
+        if (termination != null) {
+            annotations.append("    box.com/podTerminationTime: \"").append(termination).append("\"\n");
+        }
+        if (extension != null) {
+            annotations.append("    box.com/podExtendedDuration: \"").append(extension).append("\"\n");
+            annotations.append("    box.com/podExtensionRequester: \"").append(requester).append("\"\n");
+        }
+        String labels = user == null ? "    app: plain\n"
+                : "    box.com/podInitialInteractionTimestamp: \"1634407604\"\n"
+                + "    box.com/podInteractorUsername: " + user + "\n"
+                + "    box.com/podTTLDuration: 10m0s\n";
+        return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name + "\n  namespace: " + namespace + "\n"
+                + "  labels:\n" + labels
+                + (annotations.length() == 0 ? "" : "  annotations:\n" + annotations)
+                + "spec:\n  containers:\n  - name: c\n    image: nginx\n---\n";
+    }
+
+    @BeforeAll
+    static void cluster() throws Exception {
+        assertThat(kubeconfigYaml).as("kube-api-test injects the kubeconfig of its API server").isNotBlank();
+        Matcher m = Pattern.compile("server: (\\S+)").matcher(kubeconfigYaml);
+        assertThat(m.find()).isTrue();
+        server = m.group(1);
+        // The context's namespace becomes pi-it: `kubectl pi get` without -n must pick it up.
+        kubeconfig = dir.resolve("config");
+        Files.writeString(kubeconfig, kubeconfigYaml.replace("namespace: default", "namespace: pi-it"));
+
+        String manifests = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: pi-it\n---\n"
+                + "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: pi-other\n---\n"
+                + pod("pi-it", "web-0", "alice", null, null, "2021-10-16 18:16:44 +0000 UTC")
+                + pod("pi-it", "web-1", "bob", "30m", "carol@example.com", "2021-10-16 18:46:44 +0000 UTC")
+                + pod("pi-it", "db", null, null, null, null)
+                + pod("pi-it", "prompted", "alice", "30m", "carol", "2021-10-16 18:46:44 +0000 UTC")
+                + pod("pi-other", "api", "dave", null, null, "2021-10-16 18:16:44 +0000 UTC");
+        Result applied = run(manifests, List.of(), "kubectl", "apply", "-f", "-");
+        assertThat(applied.exit()).as(applied.err()).isZero();
+    }
+
+    @Test
+    @Order(1)
+    void kubectlFindsThePluginOnThePath() throws Exception {
+        Result r = run("", List.of(), "kubectl", "plugin", "list");
+
+        assertThat(r.out()).contains("kubectl-pi");
+    }
+
+    @Test
+    @Order(2)
+    void getNamedPodsPrintsTheOriginalsTable() throws Exception {
+        Result r = run("", List.of(), "kubectl", "pi", "get", "web-0", "web-1", "db");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo(HEADER
+                + "web-0\t\talice\t\t10m0s\t\t\t\t\t\t\t2021-10-16 18:16:44 +0000 UTC\n"
+                + "web-1\t\tbob\t\t10m0s\t\t30m\t\tcarol@example.com\t2021-10-16 18:46:44 +0000 UTC\n"
+                + "db\t\t\t\t\t\t\t\t\t\t\t\n");
+    }
+
+    @Test
+    @Order(3)
+    void getWithoutNamesListsTheNamespaceOfTheContext() throws Exception {
+        Result r = run("", List.of(), "kubectl", "pi", "GET");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().lines().map(l -> l.split("\t")[0]).toList())
+                .containsExactly("POD-NAME", "db", "prompted", "web-0", "web-1");
+    }
+
+    @Test
+    @Order(4)
+    void allNamespacesListsEveryNamespaceWithANamespaceColumn() throws Exception {
+        Result r = run("", List.of(), "kubectl", "pi", "get", "-A");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("NAMESPACE\tPOD-NAME\t");
+        assertThat(r.out().lines().skip(1).map(l -> l.split("\t+")[0] + "/" + l.split("\t+")[1]).toList())
+                .containsExactly("pi-it/db", "pi-it/prompted", "pi-it/web-0", "pi-it/web-1", "pi-other/api");
+    }
+
+    @Test
+    @Order(5)
+    @SuppressWarnings("unchecked")
+    void jsonOutputCarriesTheState() throws Exception {
+        Result r = run("", List.of(), "kubectl", "pi", "get", "-o", "json", "-n", "pi-other");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<Map<String, Object>> items = (List<Map<String, Object>>) Json.parseObject(r.out()).get("items");
+        assertThat(items).singleElement().satisfies(item -> assertThat(item)
+                .containsEntry("namespace", "pi-other")
+                .containsEntry("name", "api")
+                .containsEntry("interacted", true)
+                .containsEntry("interactor", "dave")
+                .containsEntry("ttl", "10m0s")
+                .containsEntry("initialInteractionTime", "2021-10-16 18:06:44 +0000 UTC")
+                .containsEntry("evictionTime", "2021-10-16 18:16:44 +0000 UTC"));
+    }
+
+    @Test
+    @Order(6)
+    void aMissingPodIsReportedOnStderrAndTheOthersAreStillShown() throws Exception {
+        Result r = run("", List.of(), "kubectl", "pi", "get", "nope", "web-0");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("Error: pods \"nope\" not found\n");
+        assertThat(r.out()).startsWith(HEADER).contains("web-0\t\talice");
+    }
+
+    @Test
+    @Order(7)
+    void extendWithYesWritesOnlyTheExtensionAnnotationInGoForm() throws Exception {
+        Result r = run("", List.of(), "kubectl", "pi", "extend", "-d", "1h", "-y", "web-1", "db");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("Warning: pod/web-1 is already annotated with an extension=30m\n"
+                + "Successfully extended the termination time of pod/web-1 with a duration=1h0m0s\n"
+                + "no interaction detected from the pod/db\n");
+        assertThat(annotation("web-1", "podExtendedDuration")).isEqualTo("1h0m0s");
+        // A merge patch of one key: what the controller wrote is untouched.
+        assertThat(annotation("web-1", "podExtensionRequester")).isEqualTo("carol@example.com");
+        assertThat(annotation("web-1", "podTerminationTime")).isEqualTo("2021-10-16 18:46:44 +0000 UTC");
+        assertThat(annotation("db", "podExtendedDuration")).isEmpty();
+    }
+
+    @Test
+    @Order(8)
+    void extendOfAPodWithoutExtensionNeedsNoPrompt() throws Exception {
+        Result r = run("", List.of(), "kubectl", "pi", "extend", "-d", "1d", "web-0");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo("Successfully extended the termination time of pod/web-0 with a duration=24h0m0s\n");
+        assertThat(annotation("web-0", "podExtendedDuration")).isEqualTo("24h0m0s");
+    }
+
+    @Test
+    @Order(9)
+    void thePromptReadsTheAnswerFromStdin() throws Exception {
+        Result no = run("n\n", List.of(), "kubectl", "pi", "extend", "-d", "2h", "prompted");
+        assertThat(no.exit()).as(no.err()).isZero();
+        assertThat(no.out()).isEqualTo("Warning: pod/prompted is already annotated with an extension=30m\n"
+                + "Please confirm to overwrite the existing extension [y/n]: ");
+        assertThat(annotation("prompted", "podExtendedDuration")).isEqualTo("30m");
+
+        Result yes = run("what\ny\n", List.of(), "kubectl", "pi", "extend", "-d", "2h", "prompted");
+        assertThat(yes.exit()).as(yes.err()).isZero();
+        assertThat(yes.out()).isEqualTo("Warning: pod/prompted is already annotated with an extension=30m\n"
+                + "Please confirm to overwrite the existing extension [y/n]: Invalid input, please try again\n"
+                + "Please confirm to overwrite the existing extension [y/n]: "
+                + "Successfully extended the termination time of pod/prompted with a duration=2h0m0s\n");
+        assertThat(annotation("prompted", "podExtendedDuration")).isEqualTo("2h0m0s");
+    }
+
+    @Test
+    @Order(10)
+    void extendOfAMissingPodFailsWithoutStoppingTheOthers() throws Exception {
+        Result r = run("", List.of(), "kubectl", "pi", "extend", "-y", "-d", "45m", "nope", "web-0");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("Error: pods \"nope\" not found\n");
+        assertThat(annotation("web-0", "podExtendedDuration")).isEqualTo("45m0s");
+    }
+
+    @Test
+    @Order(11)
+    void contextFlagSelectsTheSecondContextOfAKubeconfig() throws Exception {
+        Path file = dir.resolve("two-contexts");
+        Files.writeString(file, contexts(kubeconfigYaml));
+
+        Result current = run("", List.of(), "kubectl", "pi", "get", "--kubeconfig", file.toString());
+        Result other = run("", List.of(), "kubectl", "pi", "get", "--kubeconfig", file.toString(), "--context", "other");
+        Result unknown = run("", List.of(), "kubectl", "pi", "get", "--kubeconfig", file.toString(), "--context", "x");
+
+        assertThat(current.exit()).as(current.err()).isZero();
+        assertThat(current.out()).contains("\nweb-0\t").doesNotContain("api");
+        assertThat(other.exit()).as(other.err()).isZero();
+        assertThat(other.out()).isEqualTo(HEADER + "api\t\tdave\t\t10m0s\t\t\t\t\t\t\t2021-10-16 18:16:44 +0000 UTC\n");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).isEqualTo("Error: context \"x\" does not exist\n");
+    }
+
+    @Test
+    @Order(12)
+    void tokensFromTheFlagAndFromAnExecCredentialPluginAuthenticate() throws Exception {
+        Path plugin = dir.resolve("get-token.sh");
+        Files.writeString(plugin, "#!/bin/sh\n"
+                + "case \"$KUBERNETES_EXEC_INFO\" in *'\"interactive\":false'*) ;; *) echo bad exec info >&2; exit 3;; esac\n"
+                + "echo '{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\","
+                + "\"status\":{\"token\":\"plugin-token\"}}'\n");
+        assertThat(plugin.toFile().setExecutable(true)).isTrue();
+        Path config = dir.resolve("exec-config");
+        Files.writeString(config, "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n"
+                + "    server: " + server + "\n    insecure-skip-tls-verify: true\n"
+                + "users:\n- name: exec\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n"
+                + "      command: ./get-token.sh\n      interactiveMode: Never\n"
+                + "contexts:\n- name: exec\n  context: {cluster: c, user: exec, namespace: pi-other}\n"
+                + "current-context: exec\n");
+
+        Result exec = run("", List.of("KUBECONFIG=" + config), "kubectl", "pi", "get", "api");
+        Result token = run("", List.of(), "kubectl", "pi", "get", "-n", "pi-other", "api", "--server", server,
+                "--token", "pi-it-token", "--insecure-skip-tls-verify", "--kubeconfig", config.toString());
+        Result badToken = run("", List.of(), "kubectl", "pi", "get", "-n", "pi-other", "api", "--server", server,
+                "--token", "wrong", "--insecure-skip-tls-verify", "--kubeconfig", config.toString());
+
+        assertThat(exec.exit()).as(exec.err()).isZero();
+        assertThat(exec.out()).contains("api\t\tdave");
+        assertThat(token.exit()).as(token.err()).isZero();
+        assertThat(token.out()).contains("api\t\tdave");
+        assertThat(badToken.exit()).isEqualTo(1);
+        assertThat(badToken.err()).isEqualTo("Error: You must be logged in to the server (Unauthorized)\n");
+    }
+
+    @Test
+    @Order(13)
+    void theServersCertificateIsVerified() throws Exception {
+        // The kube-api-test certificate is issued for 127.0.0.1 and a few kubernetes names, not for "localhost".
+        Result r = run("", List.of(), "kubectl", "pi", "get", "web-0", "--server", server.replace("127.0.0.1", "localhost"));
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("Error: Unable to connect to the server: tls: ");
+    }
+
+    /** The kube-api-test kubeconfig with a second context, "other", on namespace pi-other. */
+    private static String contexts(String yaml) {
+        String ca = field(yaml, "certificate-authority");
+        String cert = field(yaml, "client-certificate");
+        String key = field(yaml, "client-key");
+        return "apiVersion: v1\nkind: Config\nclusters:\n- name: it\n  cluster:\n    server: " + server + "\n"
+                + "    certificate-authority: " + ca + "\n"
+                + "users:\n- name: it\n  user:\n    client-certificate: " + cert + "\n    client-key: " + key + "\n"
+                + "contexts:\n"
+                + "- name: main\n  context:\n    cluster: it\n    user: it\n    namespace: pi-it\n"
+                + "- name: other\n  context:\n    cluster: it\n    user: it\n    namespace: pi-other\n"
+                + "current-context: main\n";
+    }
+
+    private static String field(String yaml, String name) {
+        Matcher m = Pattern.compile("(?m)^\\s*" + Pattern.quote(name) + ": (\\S+)").matcher(yaml);
+        assertThat(m.find()).as(name).isTrue();
+        return m.group(1);
+    }
+
+    private static String annotation(String pod, String key) throws Exception {
+        Result r = run("", List.of(), "kubectl", "get", "pod", pod, "-n", "pi-it", "-o",
+                "jsonpath={.metadata.annotations.box\\.com/" + key + "}");
+        assertThat(r.exit()).as(r.err()).isZero();
+        return r.out();
+    }
+
+    record Result(int exit, String out, String err) {
+    }
+
+    /** Runs a command with bin/ first on the PATH and KUBECONFIG pointing at the test cluster. */
+    static Result run(String stdin, List<String> env, String... command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        Path bin = Path.of(System.getProperty("kubectl.pi.launcher", "../bin/kubectl-pi")).toAbsolutePath().getParent();
+        pb.environment().put("PATH", bin + File.pathSeparator + System.getenv("PATH"));
+        pb.environment().put("KUBECONFIG", kubeconfig.toString());
+        for (String e : env) {
+            pb.environment().put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1));
+        }
+        Process p = pb.start();
+        CompletableFuture<String> out = read(p.getInputStream());
+        CompletableFuture<String> err = read(p.getErrorStream());
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("finished: " + String.join(" ", command)).isTrue();
+        return new Result(p.exitValue(), out.join(), err.join());
+    }
+
+    private static CompletableFuture<String> read(InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+}

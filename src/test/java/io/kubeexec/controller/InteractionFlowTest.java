@@ -146,6 +146,18 @@ class InteractionFlowTest {
         assertThat(kube.pods().inNamespace(NS).withName("never-existed").get()).isNull();
     }
 
+    @Test
+    void aTransientApiFailureIsRetriedUntilThePodIsLabelled() {
+        createPod("flaky");
+        controller.apiServer().expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/flaky")
+                .andReturn(503, "{\"kind\":\"Status\",\"code\":503,\"message\":\"etcd is busy\"}").times(2);
+
+        controller.post("/admit-pod-interaction", Reviews.exec(NS, "flaky", "alice"));
+
+        awaitLabelled("flaky");
+        awaitEventNotes("flaky", 2);
+    }
+
     private void createPod(String name) {
         kube.pods().inNamespace(NS).resource(new PodBuilder()
                 .withNewMetadata().withName(name).withNamespace(NS).addToLabels("app", "web")

@@ -76,7 +76,11 @@ class InteractionFlowTest {
         assertThat(event.getType()).isEqualTo("Warning");
         assertThat(event.getReason()).isEqualTo("PodInteraction");
         assertThat(event.getReportingController()).isEqualTo("kube-exec-controller");
-        assertThat(event.getDeprecatedSource().getComponent()).isEqualTo("kube-exec-controller");
+        assertThat(event.getReportingInstance()).isNotBlank();
+        assertThat(event.getAction()).isEqualTo("Interact");
+        // The real API server refuses these on events.k8s.io/v1 (see ControllerE2EIT).
+        assertThat(event.getDeprecatedSource()).isNull();
+        assertThat(event.getDeprecatedCount()).isNull();
         assertThat(event.getRegarding().getUid()).isEqualTo(pod.getMetadata().getUid());
     }
 

@@ -1,6 +1,5 @@
 package io.kubeexec.controller.kube;
 
-import io.fabric8.kubernetes.api.model.EventSourceBuilder;
 import io.fabric8.kubernetes.api.model.MicroTimeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
@@ -17,7 +16,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 
 /**
- * The Events announced on a pod. Texts 1-3 are the original controller's. Each Event's name is derived from the pod
+ * The Events announced on a pod, created as events.k8s.io/v1 (which refuses the deprecated source and count: the
+ * core/v1 view shows reportingController as their component). Texts 1-3 are the original controller's. Each Event's name is derived from the pod
  * UID and what it says, so a retried or restarted controller creates it once (the API server answers 409).
  */
 public final class PodEvents {
@@ -83,8 +83,6 @@ public final class PodEvents {
                 .withNote(note)
                 .withReportingController(COMPONENT)
                 .withReportingInstance(instance)
-                .withDeprecatedSource(new EventSourceBuilder().withComponent(COMPONENT).build())
-                .withDeprecatedCount(1)
                 .withRegarding(new ObjectReferenceBuilder()
                         .withApiVersion("v1").withKind("Pod")
                         .withNamespace(pod.namespace()).withName(pod.name()).withUid(pod.uid())

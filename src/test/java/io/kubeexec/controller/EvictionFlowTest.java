@@ -115,6 +115,17 @@ class EvictionFlowTest {
         assertThat(notes("not-due")).isEmpty();
     }
 
+    @Test
+    void anExtensionTheWebhookNeverSawCannotKeepAPodForever() {
+        // Set at creation: the webhook only sees updates. 1000h is capped to -max-extension (24h), junk is ignored.
+        List<String> huge = expectEvictions("huge-extension", 201, EVICTED);
+        createInteractedPod("huge-extension", Instant.now().minus(Duration.ofHours(25)), "1m0s", true, "1000h");
+        List<String> junk = expectEvictions("junk-extension", 201, EVICTED);
+        createInteractedPod("junk-extension", Instant.now().minusSeconds(120), "1m0s", true, "forever");
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> !huge.isEmpty() && !junk.isEmpty());
+    }
+
     /** Each eviction POST for the pod gets the next (status, body) pair, the last one for good; returns the bodies. */
     private List<String> expectEvictions(String pod, Object... replies) {
         List<String> bodies = new CopyOnWriteArrayList<>();

@@ -76,7 +76,7 @@ public class ControllerConfiguration implements CamelConfiguration {
         bind(context, "extensionRecorder", new ExtensionRecorder(client, settings.keys(), events));
         bind(context, "evictionScan", new EvictionScan(client, settings.keys(), exemption,
                 new EvictionSchedule(settings.dryRun(), settings.evictBarePods()), new Evictor(client), events,
-                settings.scanInterval(), leadership, clock));
+                settings.scanInterval(), settings.maxExtension(), leadership, clock));
 
         context.getManagementStrategy().addEventNotifier(new Lifecycle(health, leadership, settings));
         LOG.info("kube-exec-controller on port {}: ttl={}s, scan every {}, queues interact={} extend={}, "

@@ -3,6 +3,7 @@ package io.kubeexec.controller.kube;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kubeexec.contract.GoDuration;
 import io.kubeexec.contract.InteractedPod;
 import io.kubeexec.contract.PodKeys;
 import io.kubeexec.controller.admission.NamespaceExemption;
@@ -40,6 +41,7 @@ public final class EvictionScan {
     private final Evictor evictor;
     private final PodEvents events;
     private final Duration scanInterval;
+    private final Duration maxExtension;
     private final BooleanSupplier isLeader;
     private final Clock clock;
     private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
@@ -47,7 +49,8 @@ public final class EvictionScan {
     private final Set<String> reportedUnreadable = ConcurrentHashMap.newKeySet();
 
     public EvictionScan(KubernetesClient client, PodKeys keys, NamespaceExemption exemption, EvictionSchedule schedule,
-            Evictor evictor, PodEvents events, Duration scanInterval, BooleanSupplier isLeader, Clock clock) {
+            Evictor evictor, PodEvents events, Duration scanInterval, Duration maxExtension, BooleanSupplier isLeader,
+            Clock clock) {
         this.client = client;
         this.keys = keys;
         this.exemption = exemption;
@@ -55,6 +58,7 @@ public final class EvictionScan {
         this.evictor = evictor;
         this.events = events;
         this.scanInterval = scanInterval;
+        this.maxExtension = maxExtension;
         this.isLeader = isLeader;
         this.clock = clock;
     }
@@ -91,7 +95,7 @@ public final class EvictionScan {
         }
         backoffs.keySet().retainAll(seen);
         announcedSkips.retainAll(seen);
-        reportedUnreadable.retainAll(seen);
+        reportedUnreadable.removeIf(key -> !seen.contains(key.split("/")[0]));
         return announcements;
     }
 
@@ -99,7 +103,7 @@ public final class EvictionScan {
         String where = ref.namespace() + "/" + ref.name();
         Optional<InteractedPod> state;
         try {
-            state = InteractedPod.read(keys, InteractionRecorder.labels(pod), InteractionRecorder.annotations(pod));
+            state = InteractedPod.read(keys, InteractionRecorder.labels(pod), boundedExtension(ref, pod));
         } catch (IllegalArgumentException e) {
             if (reportedUnreadable.add(ref.uid())) {
                 LOG.error("pod={}: interaction state is unreadable, it will not be evicted until fixed: {}", where,
@@ -151,6 +155,37 @@ public final class EvictionScan {
                         outcome.detail());
                 return List.of();
         }
+    }
+
+    /**
+     * The webhook validates extensions, but it never sees one set at creation or before the first interaction.
+     * So an unreadable or negative extension counts as none, and a larger one as -max-extension: no annotation
+     * can keep a pod forever.
+     */
+    private Map<String, String> boundedExtension(PodRef ref, Pod pod) {
+        Map<String, String> annotations = new java.util.HashMap<>(InteractionRecorder.annotations(pod));
+        String text = annotations.get(keys.extendedDuration());
+        if (text == null) {
+            return annotations;
+        }
+        String why = null;
+        try {
+            Duration extension = GoDuration.parse(text.trim());
+            if (extension.isNegative()) {
+                annotations.remove(keys.extendedDuration());
+                why = "negative, counted as none";
+            } else if (extension.compareTo(maxExtension) > 0) {
+                annotations.put(keys.extendedDuration(), GoDuration.format(maxExtension));
+                why = "above -max-extension, counted as " + GoDuration.format(maxExtension);
+            }
+        } catch (IllegalArgumentException e) {
+            annotations.remove(keys.extendedDuration());
+            why = "not a Go duration, counted as none";
+        }
+        if (why != null && reportedUnreadable.add(ref.uid() + "/extension")) {
+            LOG.warn("pod={}/{}: extension \"{}\" is {}", ref.namespace(), ref.name(), text, why);
+        }
+        return annotations;
     }
 
     private List<PodEvent> announceSkipOnce(PodRef ref, String why) {

@@ -199,6 +199,22 @@ class AdmissionHttpsTest {
     }
 
     @Test
+    void metricsCountTheInteractionsAndTimeTheDecisions() {
+        controller.post("/admit-pod-interaction", TestController.fixture("cp.json"));
+
+        HttpResponse<String> response = controller.get("/metrics");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(response.body())
+                .containsPattern("(?m)^kube_exec_controller_interactions_total\\{kind=\"cp\"\\} [1-9]\\d*$")
+                .contains("# TYPE kube_exec_controller_evictions_total counter")
+                .contains("kube_exec_controller_queue_depth{queue=\"interact\"} ")
+                .contains("kube_exec_controller_queue_rejections_total{queue=\"extend\"} 0")
+                .containsPattern("(?m)^kube_exec_controller_admission_duration_seconds_count [1-9]\\d*$");
+    }
+
+    @Test
     void theListenerSpeaksOnlyTls() throws IOException {
         try (Socket plain = new Socket("127.0.0.1", controller.port())) {
             plain.setSoTimeout(5000);

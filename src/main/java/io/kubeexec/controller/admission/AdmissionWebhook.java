@@ -1,5 +1,6 @@
 package io.kubeexec.controller.admission;
 
+import io.kubeexec.controller.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,19 +30,43 @@ public final class AdmissionWebhook {
     private final long maxBodyBytes;
     private final boolean denyWhenQueueFull;
     private final Clock clock;
+    private final Metrics metrics;
 
     public AdmissionWebhook(InteractionClassifier classifier, PodUpdatePolicy podUpdatePolicy,
-            NamespaceExemption exemption, long maxBodyBytes, boolean denyWhenQueueFull, Clock clock) {
+            NamespaceExemption exemption, long maxBodyBytes, boolean denyWhenQueueFull, Clock clock,
+            Metrics metrics) {
         this.classifier = classifier;
         this.podUpdatePolicy = podUpdatePolicy;
         this.exemption = exemption;
         this.maxBodyBytes = maxBodyBytes;
         this.denyWhenQueueFull = denyWhenQueueFull;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** {@code /admit-pod-interaction}: CONNECT on pods/exec, pods/attach and pods/portforward. Always allowed. */
     public Reply interaction(String method, byte[] body) {
+        long started = System.nanoTime();
+        Reply reply = decideInteraction(method, body);
+        metrics.admissionLatency(System.nanoTime() - started);
+        if (reply.work() instanceof Interaction i) {
+            metrics.interaction(i.kind().label());
+        }
+        return reply;
+    }
+
+    /** {@code /admit-pod-update}: UPDATE on pods and pods/ephemeralcontainers. */
+    public Reply podUpdate(String method, byte[] body) {
+        long started = System.nanoTime();
+        Reply reply = decidePodUpdate(method, body);
+        metrics.admissionLatency(System.nanoTime() - started);
+        if (reply.work() instanceof Interaction i) {
+            metrics.interaction(i.kind().label());
+        }
+        return reply;
+    }
+
+    private Reply decideInteraction(String method, byte[] body) {
         Optional<Reply> rejected = checkHttp(method, body);
         if (rejected.isPresent()) {
             return rejected.get();
@@ -76,8 +101,7 @@ public final class AdmissionWebhook {
         return new Reply(200, allowed, "interact", i, request.apiVersion(), request.uid());
     }
 
-    /** {@code /admit-pod-update}: UPDATE on pods and pods/ephemeralcontainers. */
-    public Reply podUpdate(String method, byte[] body) {
+    private Reply decidePodUpdate(String method, byte[] body) {
         Optional<Reply> rejected = checkHttp(method, body);
         if (rejected.isPresent()) {
             return rejected.get();
@@ -122,6 +146,7 @@ public final class AdmissionWebhook {
 
     /** The queue stayed full for the whole enqueue timeout. */
     public Reply queueFull(Reply reply) {
+        metrics.queueRejected(reply.queue());
         if (denyWhenQueueFull) {
             LOG.error("The {} queue is full: denied the request {} so that nothing goes untracked",
                     reply.queue(), reply.uid());

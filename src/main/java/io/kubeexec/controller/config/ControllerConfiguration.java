@@ -17,9 +17,12 @@ import io.kubeexec.controller.kube.ExtensionRecorder;
 import io.kubeexec.controller.kube.InteractionRecorder;
 import io.kubeexec.controller.kube.LeaderElection;
 import io.kubeexec.controller.kube.PodEvents;
+import io.kubeexec.controller.metrics.Metrics;
 import io.kubeexec.controller.tls.ReloadingKeyManager;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.seda.QueueReference;
+import org.apache.camel.component.seda.SedaComponent;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.EventNotifierSupport;
@@ -57,6 +60,10 @@ public class ControllerConfiguration implements CamelConfiguration {
         String instance = instanceName();
 
         NamespaceExemption exemption = new NamespaceExemption(settings.namespaceAllowlist());
+        Metrics metrics = new Metrics();
+        for (String queue : List.of("interact", "extend")) {
+            metrics.queueDepth(queue, () -> queueDepth(context, queue));
+        }
         PodEvents events = new PodEvents(clock, instance);
         Health health = new Health(client, clock);
         LeaderElection leadership = settings.leaderElect()
@@ -71,12 +78,13 @@ public class ControllerConfiguration implements CamelConfiguration {
         bind(context, "admissionWebhook", new AdmissionWebhook(
                 new InteractionClassifier(true),
                 new PodUpdatePolicy(settings.keys(), settings.maxExtension(), true),
-                exemption, settings.maxBodyBytes(), settings.denyWhenQueueFull(), clock));
+                exemption, settings.maxBodyBytes(), settings.denyWhenQueueFull(), clock, metrics));
         bind(context, "interactionRecorder", new InteractionRecorder(client, settings.keys(), settings.ttl(), events));
-        bind(context, "extensionRecorder", new ExtensionRecorder(client, settings.keys(), events));
+        bind(context, "extensionRecorder", new ExtensionRecorder(client, settings.keys(), events, metrics));
         bind(context, "evictionScan", new EvictionScan(client, settings.keys(), exemption,
                 new EvictionSchedule(settings.dryRun(), settings.evictBarePods()), new Evictor(client), events,
-                settings.scanInterval(), settings.maxExtension(), leadership, clock));
+                settings.scanInterval(), settings.maxExtension(), leadership, clock, metrics));
+        bind(context, "metrics", metrics);
 
         context.getManagementStrategy().addEventNotifier(new Lifecycle(health, leadership, settings));
         LOG.info("kube-exec-controller on port {}: ttl={}s, scan every {}, queues interact={} extend={}, "
@@ -84,6 +92,12 @@ public class ControllerConfiguration implements CamelConfiguration {
                 settings.port(), settings.ttl().toSeconds(), settings.raw().get(Flag.SCAN_INTERVAL),
                 settings.interactQueueSize(), settings.extendQueueSize(), settings.namespaceAllowlist(),
                 settings.dryRun(), settings.evictBarePods(), settings.leaderElect());
+    }
+
+    private static long queueDepth(CamelContext context, String queue) {
+        SedaComponent seda = context.getComponent("seda", SedaComponent.class);
+        QueueReference reference = seda == null ? null : seda.getQueues().get(queue);
+        return reference == null ? 0 : reference.getQueue().size();
     }
 
     static Map<Flag, String> flagValues(PropertiesComponent properties) {

@@ -7,6 +7,7 @@ import io.kubeexec.contract.GoDuration;
 import io.kubeexec.contract.InteractedPod;
 import io.kubeexec.contract.PodKeys;
 import io.kubeexec.controller.admission.NamespaceExemption;
+import io.kubeexec.controller.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,13 +45,14 @@ public final class EvictionScan {
     private final Duration maxExtension;
     private final BooleanSupplier isLeader;
     private final Clock clock;
+    private final Metrics metrics;
     private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
     private final Set<String> announcedSkips = ConcurrentHashMap.newKeySet();
     private final Set<String> reportedUnreadable = ConcurrentHashMap.newKeySet();
 
     public EvictionScan(KubernetesClient client, PodKeys keys, NamespaceExemption exemption, EvictionSchedule schedule,
             Evictor evictor, PodEvents events, Duration scanInterval, Duration maxExtension, BooleanSupplier isLeader,
-            Clock clock) {
+            Clock clock, Metrics metrics) {
         this.client = client;
         this.keys = keys;
         this.exemption = exemption;
@@ -61,6 +63,7 @@ public final class EvictionScan {
         this.maxExtension = maxExtension;
         this.isLeader = isLeader;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** Lists the interacted pods and evicts the due ones; returns the Events to announce. */
@@ -132,6 +135,7 @@ public final class EvictionScan {
             return List.of();
         }
         Evictor.Outcome outcome = evictor.evict(ref);
+        metrics.eviction(outcome.result().name().toLowerCase(java.util.Locale.ROOT));
         switch (outcome.result()) {
             case EVICTED:
                 backoffs.remove(ref.uid());
@@ -190,6 +194,7 @@ public final class EvictionScan {
 
     private List<PodEvent> announceSkipOnce(PodRef ref, String why) {
         if (announcedSkips.add(ref.uid())) {
+            metrics.eviction("skipped");
             LOG.info("pod={}/{}: due, but not evicted: {}", ref.namespace(), ref.name(), why);
             return List.of(events.skippedByPolicy(ref, why));
         }

@@ -11,6 +11,7 @@ import io.kubeexec.contract.GoTime;
 import io.kubeexec.contract.InteractedPod;
 import io.kubeexec.contract.PodKeys;
 import io.kubeexec.controller.admission.ExtensionRequest;
+import io.kubeexec.controller.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +31,13 @@ public final class ExtensionRecorder {
     private final KubernetesClient client;
     private final PodKeys keys;
     private final PodEvents events;
+    private final Metrics metrics;
 
-    public ExtensionRecorder(KubernetesClient client, PodKeys keys, PodEvents events) {
+    public ExtensionRecorder(KubernetesClient client, PodKeys keys, PodEvents events, Metrics metrics) {
         this.client = client;
         this.keys = keys;
         this.events = events;
+        this.metrics = metrics;
     }
 
     public List<PodEvent> record(ExtensionRequest request) {
@@ -77,6 +80,7 @@ public final class ExtensionRecorder {
             }
             throw KubernetesCalls.retryable("PATCH pod " + where, e);
         }
+        metrics.extension();
         LOG.info("pod={} user={} extension={}: new eviction time {}", where, request.username(),
                 request.extensionText(), GoTime.format(evictionTime));
         PodRef ref = PodRef.of(pod);

@@ -105,7 +105,7 @@ public final class InteractionRecorder {
             return List.of(events.interacted(ref, interaction.username(), initial),
                     events.willBeEvicted(ref, evictionTime));
         }
-        throw new RetryableFailure("pod " + where + " kept changing while being labelled", null);
+        throw new RetryableFailure("pod " + where + " kept changing while being labelled");
     }
 
     private String appendedInteractions(Pod pod, Interaction interaction) {

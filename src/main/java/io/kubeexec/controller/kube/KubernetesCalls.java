@@ -14,6 +14,6 @@ final class KubernetesCalls {
     }
 
     static RetryableFailure retryable(String what, KubernetesClientException e) {
-        return new RetryableFailure(what + " failed (HTTP " + e.getCode() + "): " + e.getMessage(), e);
+        return new RetryableFailure(what + " failed (HTTP " + e.getCode() + "): " + e.getMessage());
     }
 }

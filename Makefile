@@ -56,3 +56,10 @@ undeploy:
 	kubectl delete validatingwebhookconfiguration kube-exec-controller --ignore-not-found
 	kubectl delete clusterrolebinding,clusterrole kube-exec-controller --ignore-not-found
 	kubectl delete namespace kube-exec-controller --ignore-not-found
+
+## ---- kubectl pi (pi-cli/) ------------------------------------------------------------------------------
+.PHONY: bench
+## bench: start-up of `kubectl pi get` against `kubectl get pods` on a real local API server (medians, ratio)
+bench:
+	@[ -f pi-cli/target/kubectl-pi.jar ] || $(MVN) -q -f pi-cli/pom.xml package -DskipTests
+	@KUBE_API_TEST_DIR="$$(tools/kube-api-test-dir.sh)" bench/startup.sh $(BENCH_ARGS)

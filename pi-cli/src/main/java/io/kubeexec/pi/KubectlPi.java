@@ -86,6 +86,7 @@ public final class KubectlPi {
         };
         CommandSpec root = CommandSpec.wrapWithoutInspection(noCommand).name("kubectl pi").version(VERSION);
         Flags flags = new Flags(root);
+        Trace.mark("root spec");
         root.usageMessage()
                 .autoWidth(true)
                 .header("Get pod interaction info or request an extension of its termination time.")
@@ -103,7 +104,9 @@ public final class KubectlPi {
                         "  # extend termination time of all interacted pods under the given namespace",
                         "  kubectl pi extend -d <duration> -n <pod-namespace> --all");
         root.usageMessage().synopsisSubcommandLabel("(get | extend | completion)");
+        Trace.mark("usage message");
         help(root);
+        Trace.mark("help option");
         root.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
                 .description("Print version information and exit.").build());
         inherited(root, "NS", "If present, the namespace scope for this CLI request", "-n", "--namespace");
@@ -136,9 +139,11 @@ public final class KubectlPi {
         root.addOption(OptionSpec.builder("--as-group").scopeType(ScopeType.INHERIT).paramLabel("GROUP")
                 .type(List.class).auxiliaryTypes(String.class)
                 .description("Group to impersonate for the operation; repeat for several groups").build());
+        Trace.mark("root options");
         root.addSubcommand("get", GetCommand.spec(io, flags));
         root.addSubcommand("extend", ExtendCommand.spec(io, flags));
         root.addSubcommand("completion", CompletionCommand.spec(io));
+        Trace.mark("subcommands");
 
         CommandLine cl = new CommandLine(root);
         self[0] = cl;
@@ -219,6 +224,7 @@ public final class KubectlPi {
 
     /** Runs the plugin; 0 on success, 1 on any failure (usage errors included, as kubectl and the original). */
     public static int run(String[] args, Io io) {
+        Trace.mark("run");
         try {
             CommandLine cl = commandLine(io);
             Trace.mark("command line model built");
@@ -236,7 +242,9 @@ public final class KubectlPi {
         Trace.mark("main");
         Warmup.start();
         if (args.length == 1 && args[0].equals("__train")) {
-            System.exit(Training.run()); // the launcher's cache training run; see bin/kubectl-pi
+            int code = Training.run(); // the launcher's cache training run; see bin/kubectl-pi
+            Trace.print();
+            System.exit(code);
         }
         PrintWriter out = new PrintWriter(new OutputStreamWriter(
                 new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 16384), StandardCharsets.UTF_8));
@@ -245,6 +253,7 @@ public final class KubectlPi {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         int code = run(args, new Io(out, err, in, new KubeConnector()));
         Trace.mark("done");
+        Trace.print();
         System.exit(code);
     }
 }

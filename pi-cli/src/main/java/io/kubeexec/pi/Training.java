@@ -18,14 +18,17 @@ import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.Locale;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * The training run behind the start-up cache ({@code kubectl-pi __train}, started by the launcher): it runs the
@@ -72,6 +75,9 @@ final class Training {
                 {"extend", "--kubeconfig", k, "-d", "1d", "-y", "web-1", "web-0", "db"},
                 {"extend", "--kubeconfig", k, "web-1"},
                 {"get", "--help"},
+                {"get", "--kubeconfig", k, "--context", "rsa8", "web-0"},
+                {"get", "--kubeconfig", k, "--context", "ec", "web-0"},
+                {"get", "--kubeconfig", k, "--context", "token", "web-0"},
             };
             for (String[] args : runs) {
                 PrintWriter sink = new PrintWriter(Writer.nullWriter());
@@ -86,15 +92,35 @@ final class Training {
         return 0;
     }
 
+    /**
+     * One cluster and the client credentials kubeconfigs hold most: RSA keys in PKCS#1 (kubeadm, kind, minikube)
+     * and PKCS#8, EC keys (k3s), and bearer tokens (what exec plugins of managed clusters return).
+     */
     private static String kubeconfig(int port) throws IOException {
-        return "apiVersion: v1\nkind: Config\nclusters:\n- name: training\n  cluster:\n"
+        String rsa8 = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(
+                io.kubeexec.pi.kube.Pem.privateKey(resource("client-key.pem"), "training").getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        String[][] users = {
+            {"training", "client-certificate-data: " + b64("client.pem") + "\n    client-key-data: "
+                    + b64("client-key.pem")},
+            {"rsa8", "client-certificate-data: " + b64("client.pem") + "\n    client-key-data: "
+                    + Base64.getEncoder().encodeToString(rsa8.getBytes(StandardCharsets.US_ASCII))},
+            {"ec", "client-certificate-data: " + b64("client-ec.pem") + "\n    client-key-data: "
+                    + b64("client-ec-key.pem")},
+            {"token", "token: training-token"},
+        };
+        StringBuilder y = new StringBuilder("apiVersion: v1\nkind: Config\nclusters:\n- name: training\n  cluster:\n"
                 + "    server: https://127.0.0.1:" + port + "\n"
-                + "    certificate-authority-data: " + b64("ca.pem") + "\n"
-                + "users:\n- name: training\n  user:\n"
-                + "    client-certificate-data: " + b64("client.pem") + "\n"
-                + "    client-key-data: " + b64("client-key.pem") + "\n"
-                + "contexts:\n- name: training\n  context:\n    cluster: training\n    user: training\n"
-                + "    namespace: default\ncurrent-context: training\n";
+                + "    certificate-authority-data: " + b64("ca.pem") + "\nusers:\n");
+        for (String[] u : users) {
+            y.append("- name: ").append(u[0]).append("\n  user:\n    ").append(u[1]).append('\n');
+        }
+        y.append("contexts:\n");
+        for (String[] u : users) {
+            y.append("- name: ").append(u[0]).append("\n  context:\n    cluster: training\n    user: ").append(u[0])
+                    .append("\n    namespace: default\n");
+        }
+        return y.append("current-context: training\n").toString();
     }
 
     private static SSLServerSocket server() throws Exception {
@@ -110,17 +136,29 @@ final class Training {
         keys.setKeyEntry("server", key, new char[0], new Certificate[] {serverCert, ca});
         KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
         kmf.init(keys, new char[0]);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        context.init(kmf.getKeyManagers(), new TrustManager[] {new AnyClient()}, null);
         SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory()
                 .createServerSocket(0, 8, InetAddress.getLoopbackAddress());
-        server.setNeedClientAuth(true);
+        server.setWantClientAuth(true); // tokens too; any client certificate is accepted (training only)
         return server;
+    }
+
+    /** The training server's view of clients: any certificate will do, it only has to be presented. */
+    private static final class AnyClient implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("not a client");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
     }
 
     private static void serve(SSLServerSocket server) {

@@ -1,19 +1,22 @@
 package io.kubeexec.pi;
 
-import java.math.BigInteger;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
-import javax.crypto.KeyAgreement;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
- * Starts, on a second core, the work a cold JVM must do before its first TLS handshake: loading and initialising
- * JSSE and the key-exchange, hash and RSA code, and getting their hot loops compiled. It runs while the main thread
- * parses the command line and the kubeconfig, so the handshake later finds warm code. Nothing computed here is
- * used for the connection itself: the handshake generates its own keys.
+ * Work every run needs, started on a second thread while the main thread builds and parses the command line:
+ * parsing the kubeconfig files, and the one-time initialisation of the JDK's security providers and TLS stack
+ * (provider lists, cipher suites, the PKIX and PKCS#12 factories, the seed of the random generator). Nothing here
+ * is thrown away except one unconnected socket; no key is generated and nothing is contacted. Tracing shows these
+ * steps cost the main thread some 60 ms otherwise. (Warming up the handshake's cryptography with throw-away keys
+ * was also measured, and did not pay on a busy two-core machine.)
  */
 final class Warmup {
 
@@ -21,10 +24,10 @@ final class Warmup {
     }
 
     static void start() {
-        if (System.getenv("KUBECTL_PI_NO_WARMUP") != null) {
+        if (System.getenv("KUBECTL_PI_NO_PREFETCH") != null) {
             return;
         }
-        Thread t = new Thread(Warmup::run, "kubectl-pi-warmup");
+        Thread t = new Thread(Warmup::run, "kubectl-pi-prefetch");
         t.setDaemon(true);
         t.start();
     }
@@ -32,29 +35,42 @@ final class Warmup {
     private static void run() {
         io.kubeexec.pi.kube.KubeConfigLoader.system().prefetch();
         Trace.mark("kubeconfig prefetched");
+        if (System.getenv("KUBECTL_PI_NO_TLS_INIT") != null) {
+            return;
+        }
         try {
-            SSLContext.getInstance("TLS");
-            KeyPairGenerator x25519 = KeyPairGenerator.getInstance("X25519");
-            KeyPair a = x25519.generateKeyPair();
-            KeyPair b = x25519.generateKeyPair();
-            KeyAgreement ka = KeyAgreement.getInstance("X25519");
-            ka.init(a.getPrivate());
-            ka.doPhase(b.getPublic(), true);
-            ka.generateSecret();
-            Mac hmac = Mac.getInstance("HmacSHA256");
-            hmac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
-            for (int i = 0; i < 20; i++) {
-                hmac.update(new byte[64]);
-                hmac.doFinal();
+            CertificateFactory.getInstance("X.509");
+            KeyStore.getInstance("PKCS12").load(null, null);
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            KeyFactory.getInstance("RSA");
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new NoTrust()}, null);
+            try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+                socket.getSSLParameters();
             }
-            MessageDigest.getInstance("SHA-256").digest(new byte[1024]);
-            // The shape of an RSA-2048 CRT private-key operation (client certificates are mostly RSA).
-            BigInteger p = BigInteger.ONE.shiftLeft(1024).subtract(BigInteger.valueOf(105));
-            BigInteger e = BigInteger.ONE.shiftLeft(1023).add(BigInteger.valueOf(12345));
-            BigInteger.valueOf(65537).modPow(e, p);
-            Trace.mark("warm-up done");
-        } catch (Exception | Error ignored) {
-            // Only a warm-up: the real handshake reports real problems.
+            Trace.mark("TLS stack initialised");
+        } catch (Exception | LinkageError ignored) {
+            // Only a head start: the main thread does the same and reports any problem.
+        }
+    }
+
+    /** Trusts nothing: the context above never connects, and must not load the JDK's cacerts. */
+    private static final class NoTrust implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("not used");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("not used");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
         }
     }
 }

@@ -257,7 +257,10 @@ public final class ApiClient implements Closeable {
                     (config.username() + ":" + pw).getBytes(StandardCharsets.UTF_8));
         }
         if (https()) {
-            tls = Tls.context(config, cert, key).getSocketFactory();
+            String host = config.server().getHost();
+            String name = config.tlsServerName() != null && !config.tlsServerName().isEmpty()
+                    ? config.tlsServerName() : host;
+            tls = Tls.context(config, name, cert, key).getSocketFactory();
         }
         io.kubeexec.pi.Trace.mark("credentials and TLS context ready");
         credentialsResolved = true;
@@ -291,10 +294,7 @@ public final class ApiClient implements Closeable {
             String name = config.tlsServerName() != null && !config.tlsServerName().isEmpty()
                     ? config.tlsServerName() : host;
             SSLSocket ssl = (SSLSocket) tls.createSocket(raw, name, port, true);
-            SSLParameters params = ssl.getSSLParameters();
-            if (!config.insecureSkipTlsVerify()) {
-                params.setEndpointIdentificationAlgorithm("HTTPS");
-            }
+            SSLParameters params = ssl.getSSLParameters(); // the host name is checked by Tls.VerifyingTrust
             params.setApplicationProtocols(new String[] {"http/1.1"});
             boolean x25519Only = !defaultGroups;
             if (x25519Only) {

@@ -222,7 +222,7 @@ public final class Pem {
         String hex() {
             StringBuilder sb = new StringBuilder();
             for (int i = contentStart; i < contentStart + contentLength; i++) {
-                sb.append(String.format("%02x", buf[i] & 0xff));
+                sb.append(Character.forDigit((buf[i] >> 4) & 0xf, 16)).append(Character.forDigit(buf[i] & 0xf, 16));
             }
             return sb.toString();
         }

@@ -1,0 +1,81 @@
+#!/bin/bash
+# Start-up benchmark of the plugin: `kubectl pi get` against `kubectl get pods`, same API server, same namespace,
+# interleaved in one run, and prints the medians and their ratio (the goal is a ratio of 4 or less).
+#
+#   bench/startup.sh [-n RUNS] [--kubeconfig FILE] [--namespace NS]
+#
+# Without --kubeconfig it starts its own control plane (etcd + kube-apiserver v1.20.2, see control-plane.sh) with
+# three pods labelled as the controller labels them, and stops it afterwards. It also times `kubectl-pi get`
+# called directly (without kubectl's plugin dispatch in front) and `kubectl version --client`, for context.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+runs=15
+kubeconfig=""
+namespace=pi-bench
+while [ $# -gt 0 ]; do
+  case $1 in
+    -n) runs=$2; shift 2 ;;
+    --kubeconfig) kubeconfig=$2; shift 2 ;;
+    --namespace) namespace=$2; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+export PATH="$root/bin:$PATH"
+if [ ! -f "$root/pi-cli/target/kubectl-pi.jar" ]; then
+  echo "building the plugin..." >&2
+  mvn -B -ntp -q -f "$root/pi-cli/pom.xml" package -DskipTests
+fi
+kubectl-pi --build-cache || echo "warning: no start-up cache; measuring without it" >&2
+
+cleanup() { :; }
+if [ -z "$kubeconfig" ]; then
+  work=$(mktemp -d /tmp/kubectl-pi-bench.XXXXXX)
+  cleanup() { "$here/control-plane.sh" stop "$work"; rm -rf "$work"; }
+  trap cleanup EXIT
+  echo "starting etcd + kube-apiserver in $work..." >&2
+  kubeconfig=$("$here/control-plane.sh" start "$work")
+  pod() {  # name [interactor [extension]]
+    printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\n  namespace: %s\n' "$1" "$namespace"
+    if [ -n "${2:-}" ]; then
+      printf '  labels:\n    box.com/podInitialInteractionTimestamp: "1634407604"\n'
+      printf '    box.com/podInteractorUsername: %s\n    box.com/podTTLDuration: 10m0s\n' "$2"
+      printf '  annotations:\n    box.com/podTerminationTime: "2021-10-16 18:16:44 +0000 UTC"\n'
+      [ -n "${3:-}" ] && printf '    box.com/podExtendedDuration: "%s"\n    box.com/podExtensionRequester: bob\n' "$3"
+    fi
+    printf 'spec:\n  containers:\n  - name: c\n    image: nginx\n---\n'
+  }
+  { printf 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n---\n' "$namespace"
+    pod web-0 alice; pod web-1 alice 30m; pod db; } | kubectl --kubeconfig "$kubeconfig" apply -f - >/dev/null
+fi
+export KUBECONFIG=$kubeconfig
+
+ms() {  # wall time of one command in ms, output discarded; fails the benchmark if the command fails
+  local start=$EPOCHREALTIME
+  "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
+  local end=$EPOCHREALTIME
+  echo $(( (${end/./} - ${start/./}) / 1000 ))
+}
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print int((a[NR/2]+a[NR/2+1])/2)}'; }
+
+for _ in 1 2 3; do  # warm-up: file caches, the API server's own caches
+  ms kubectl get pods -n "$namespace" >/dev/null; ms kubectl pi get -n "$namespace" >/dev/null
+done
+declare -a k=() p=() d=() v=()
+for _ in $(seq 1 "$runs"); do
+  k+=("$(ms kubectl get pods -n "$namespace")")
+  p+=("$(ms kubectl pi get -n "$namespace")")
+  d+=("$(ms kubectl-pi get -n "$namespace")")
+  v+=("$(ms kubectl version --client)")
+done
+mk=$(median "${k[@]}"); mp=$(median "${p[@]}"); md=$(median "${d[@]}"); mv=$(median "${v[@]}")
+java_used=$(KUBECTL_PI_TRACE=1 kubectl-pi --version 2>&1 >/dev/null | sed -n "s/.*launcher: java \([^ ]*\) (major \([0-9]*\)), cache \([^ ]*\).*/Java \2 (\1), cache \3/p")
+echo "kubectl pi start-up benchmark: $runs interleaved runs each, medians, wall time"
+echo "  machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); plugin: $java_used"
+printf '  %-36s %6s ms   (all: %s)\n' "kubectl get pods" "$mk" "$(printf '%s ' $(printf '%s\n' "${k[@]}" | sort -n))"
+printf '  %-36s %6s ms   (all: %s)\n' "kubectl pi get" "$mp" "$(printf '%s ' $(printf '%s\n' "${p[@]}" | sort -n))"
+printf '  %-36s %6s ms\n' "kubectl-pi get (no kubectl in front)" "$md"
+printf '  %-36s %6s ms\n' "kubectl version --client (dispatch)" "$mv"
+awk -v p="$mp" -v k="$mk" 'BEGIN { r = p / k; printf "  ratio kubectl pi get / kubectl get pods: %.2f (goal <= 4)\n", r }'

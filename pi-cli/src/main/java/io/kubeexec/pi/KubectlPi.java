@@ -80,13 +80,32 @@ public final class KubectlPi {
 
     /** The whole command tree: {@code kubectl pi [flags] (get | extend | completion) [POD...] [flags]}. */
     static CommandLine commandLine(Io io) {
+        return commandLine(io, null);
+    }
+
+    /**
+     * The command tree for these arguments. Each subcommand costs a cold JVM several milliseconds (picocli copies
+     * every inherited flag into it), so only the subcommands the arguments name are built; with none named (help,
+     * a typo) all are, so that help and errors list them all.
+     */
+    static CommandLine commandLine(Io io, String[] args) {
+        List<String> names = List.of("get", "extend", "completion");
+        boolean[] wanted = new boolean[names.size()];
+        boolean any = false;
+        for (String arg : args == null ? new String[0] : args) {
+            for (int i = 0; i < names.size(); i++) {
+                if (names.get(i).equalsIgnoreCase(arg)) {
+                    wanted[i] = true;
+                    any = true;
+                }
+            }
+        }
         CommandLine[] self = new CommandLine[1];
         Callable<Integer> noCommand = () -> {
             throw new CommandLine.ParameterException(self[0], "expecting at least one argument");
         };
         CommandSpec root = CommandSpec.wrapWithoutInspection(noCommand).name("kubectl pi").version(VERSION);
         Flags flags = new Flags(root);
-        Trace.mark("root spec");
         root.usageMessage()
                 .autoWidth(true)
                 .header("Get pod interaction info or request an extension of its termination time.")
@@ -104,9 +123,7 @@ public final class KubectlPi {
                         "  # extend termination time of all interacted pods under the given namespace",
                         "  kubectl pi extend -d <duration> -n <pod-namespace> --all");
         root.usageMessage().synopsisSubcommandLabel("(get | extend | completion)");
-        Trace.mark("usage message");
         help(root);
-        Trace.mark("help option");
         root.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
                 .description("Print version information and exit.").build());
         inherited(root, "NS", "If present, the namespace scope for this CLI request", "-n", "--namespace");
@@ -139,11 +156,15 @@ public final class KubectlPi {
         root.addOption(OptionSpec.builder("--as-group").scopeType(ScopeType.INHERIT).paramLabel("GROUP")
                 .type(List.class).auxiliaryTypes(String.class)
                 .description("Group to impersonate for the operation; repeat for several groups").build());
-        Trace.mark("root options");
-        root.addSubcommand("get", GetCommand.spec(io, flags));
-        root.addSubcommand("extend", ExtendCommand.spec(io, flags));
-        root.addSubcommand("completion", CompletionCommand.spec(io));
-        Trace.mark("subcommands");
+        if (!any || wanted[0]) {
+            root.addSubcommand("get", GetCommand.spec(io, flags));
+        }
+        if (!any || wanted[1]) {
+            root.addSubcommand("extend", ExtendCommand.spec(io, flags));
+        }
+        if (!any || wanted[2]) {
+            root.addSubcommand("completion", CompletionCommand.spec(io));
+        }
 
         CommandLine cl = new CommandLine(root);
         self[0] = cl;
@@ -151,7 +172,7 @@ public final class KubectlPi {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(io.out());
         cl.setErr(io.err());
-        cl.setParameterExceptionHandler((ex, args) -> {
+        cl.setParameterExceptionHandler((ex, ignoredArgs) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             String message = ex.getMessage();
             if (ex instanceof CommandLine.UnmatchedArgumentException && ex.getCommandLine().getParent() == null) {
@@ -226,7 +247,7 @@ public final class KubectlPi {
     public static int run(String[] args, Io io) {
         Trace.mark("run");
         try {
-            CommandLine cl = commandLine(io);
+            CommandLine cl = commandLine(io, args);
             Trace.mark("command line model built");
             return cl.execute(args);
         } catch (Exception e) {

@@ -56,7 +56,6 @@ final class Tls {
                     }
                 }
                 trust = new TrustManager[] {new VerifyingTrust(pkix, serverName)};
-                io.kubeexec.pi.Trace.mark("trust managers");
             }
             X509ExtendedKeyManager[] keys = null;
             if (clientCertPem != null && clientKeyPem != null) {
@@ -64,9 +63,7 @@ final class Tls {
                 PrivateKey key = Pem.privateKey(clientKeyPem, "client-key");
                 keys = new X509ExtendedKeyManager[] {new SingleKey(chain.toArray(new X509Certificate[0]), key)};
             }
-            io.kubeexec.pi.Trace.mark("client key");
             SSLContext context = SSLContext.getInstance("TLS");
-            io.kubeexec.pi.Trace.mark("SSLContext instance");
             context.init(keys, trust, null);
             return context;
         } catch (GeneralSecurityException | IOException e) {

@@ -86,7 +86,8 @@ public final class KubectlPi {
     /**
      * The command tree for these arguments. Each subcommand costs a cold JVM several milliseconds (picocli copies
      * every inherited flag into it), so only the subcommands the arguments name are built; with none named (help,
-     * a typo) all are, so that help and errors list them all.
+     * a typo) all are, so that help and errors list them all, and so are they for {@code completion}, which
+     * describes the whole tree.
      */
     static CommandLine commandLine(Io io, String[] args) {
         List<String> names = List.of("get", "extend", "completion");
@@ -156,6 +157,9 @@ public final class KubectlPi {
         root.addOption(OptionSpec.builder("--as-group").scopeType(ScopeType.INHERIT).paramLabel("GROUP")
                 .type(List.class).auxiliaryTypes(String.class)
                 .description("Group to impersonate for the operation; repeat for several groups").build());
+        if (wanted[2]) {
+            any = false;
+        }
         if (!any || wanted[0]) {
             root.addSubcommand("get", GetCommand.spec(io, flags));
         }

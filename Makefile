@@ -4,17 +4,26 @@ MVN ?= mvn -B -ntp
 # The real kube-apiserver + etcd for the e2e tiers is built once and cached outside the repo;
 # targets that need it call tools/kube-api-test-dir.sh, which prints where it is.
 
-.PHONY: build test run
+.PHONY: build test run sandbox sandbox-tour
+
+## sandbox: a real local control plane with the controller registered as its webhook, and demo pods (Ctrl-C stops it)
+sandbox:
+	@tools/sandbox.sh
+
+## sandbox-tour: the same, then plays the README session by itself and stops
+sandbox-tour:
+	@tools/sandbox.sh --tour
 
 ## build: the controller jar (target/) and the kubectl-pi plugin (pi-cli/target/), without tests
 build:
 	$(MVN) -q package -DskipTests
-	@if [ -f pi-cli/pom.xml ]; then $(MVN) -q -f pi-cli/pom.xml package -DskipTests; fi
+	$(MVN) -q -f pi-cli/pom.xml package -DskipTests
 
-## test: every tier of both projects: decisions, HTTPS fixtures, routes on the mock server, e2e on a real API server
+## test: every tier of both projects: decisions, HTTPS fixtures, routes on the mock server, e2e on a real API server,
+## and the sandbox tour (which uses the plugin, so pi-cli is built and tested first)
 test:
 	@export KUBE_API_TEST_DIR="$$(tools/kube-api-test-dir.sh)"; echo "KUBE_API_TEST_DIR=$$KUBE_API_TEST_DIR"; \
-	  $(MVN) verify && if [ -f pi-cli/pom.xml ]; then $(MVN) -f pi-cli/pom.xml verify; fi
+	  $(MVN) -f pi-cli/pom.xml verify && $(MVN) verify
 
 ## run: the controller against the current kubeconfig (ARGS="-ttl-seconds 60 ..." to add flags)
 run:

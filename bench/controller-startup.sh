@@ -1,0 +1,45 @@
+#!/bin/bash
+# Start-up benchmark of the controller: time from launch until /health/readiness answers 200 (routes up, TLS
+# listening, API server reachable), and resident memory at that moment. Baseline measured in the same run:
+# a bare JVM start (`java -version`) with the same options, so the ratio survives a noisy, shared machine.
+#
+#   bench/controller-startup.sh [-n RUNS]
+#
+# Uses its own throw-away control plane (bench/control-plane.sh) and the built jar (make build).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+runs=5
+[ "${1:-}" = "-n" ] && runs=$2
+jar=${KEC_JAR:-$root/target/kube-exec-controller.jar}
+[ -f "$jar" ] || { echo "build first: make build" >&2; exit 1; }
+dir=$(mktemp -d /tmp/kec-bench.XXXXXX)
+trap '"$here/control-plane.sh" stop "$dir" >/dev/null 2>&1; rm -rf "$dir"' EXIT
+export KUBECONFIG=$("$here/control-plane.sh" start "$dir")
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/tls.key" -out "$dir/tls.crt" -days 1 -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+now() { date +%s%N; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+jvm=() ready=() rss=()
+for i in $(seq 1 "$runs"); do
+  t0=$(now); java -XX:+UseSerialGC -version >/dev/null 2>&1; t1=$(now)
+  jvm+=($(( (t1 - t0) / 1000000 )))
+  t0=$(now)
+  KEC_JAR=$jar "$root/bin/kube-exec-controller" -cert-path "$dir/tls.crt" -key-path "$dir/tls.key" -port "$port" \
+    -bind-address 127.0.0.1 -shutdown-delay 0s >"$dir/controller.log" 2>&1 &
+  pid=$!
+  until curl -skf "https://127.0.0.1:$port/health/readiness" >/dev/null 2>&1; do
+    kill -0 $pid 2>/dev/null || { cat "$dir/controller.log" >&2; exit 1; }
+    sleep 0.02
+  done
+  t1=$(now)
+  ready+=($(( (t1 - t0) / 1000000 )))
+  java_pid=$(pgrep -P $pid java || echo $pid)
+  rss+=($(awk '/VmRSS/ {print int($2/1024)}' /proc/$java_pid/status))
+  kill $pid; wait $pid 2>/dev/null || true
+  echo "run $i: ready ${ready[-1]} ms, RSS ${rss[-1]} MiB, bare JVM ${jvm[-1]} ms"
+done
+r=$(printf '%s\n' "${ready[@]}" | median); j=$(printf '%s\n' "${jvm[@]}" | median); m=$(printf '%s\n' "${rss[@]}" | median)
+echo "median: controller ready in $r ms, RSS $m MiB; bare JVM start $j ms; ratio $(awk "BEGIN {printf \"%.1f\", $r/$j}")x"

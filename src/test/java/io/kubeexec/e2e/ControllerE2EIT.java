@@ -87,8 +87,8 @@ class ControllerE2EIT {
 
     @AfterAll
     void stop() throws Exception {
-        if (controller != null) {
-            controller.destroy(); // SIGTERM: the graceful path
+        if (controller != null && controller.isAlive()) {
+            controller.destroy();
             controller.waitFor();
         }
         if (kube != null) {
@@ -176,6 +176,23 @@ class ControllerE2EIT {
     @Order(5)
     void theControllerLogsThePodUserAndDecision() {
         assertThat(readLog()).containsPattern("pod=e2e/exec-me user=\\S+ kind=exec .*decision=allowed");
+    }
+
+    @Test
+    @Order(6)
+    void sigtermTurnsReadinessOffStopsTheListenerThenDrainsAndExits() throws Exception {
+        controller.destroy(); // SIGTERM
+
+        assertThat(controller.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // The JVM exits with 128 + SIGTERM once its shutdown hooks (Camel's graceful stop) have run.
+        assertThat(controller.exitValue()).isIn(0, 143);
+        String log = readLog();
+        int readinessOff = log.indexOf("Stopping: readiness is 503");
+        int listenerStopped = log.indexOf("Stopping Undertow server");
+        int drained = log.indexOf("Stopped: the queues are drained");
+        assertThat(readinessOff).isNotNegative();
+        assertThat(listenerStopped).isGreaterThan(readinessOff);
+        assertThat(drained).isGreaterThan(listenerStopped);
     }
 
     private void createPod(String name) {

@@ -76,8 +76,8 @@ public class ControllerConfiguration implements CamelConfiguration {
         bind(context, "health", health);
         bind(context, "undertow", new WebhookUndertowComponent(settings.maxBodyBytes()));
         bind(context, "admissionWebhook", new AdmissionWebhook(
-                new InteractionClassifier(true),
-                new PodUpdatePolicy(settings.keys(), settings.maxExtension(), true),
+                new InteractionClassifier(settings.detectPortForward()),
+                new PodUpdatePolicy(settings.keys(), settings.maxExtension(), settings.detectDebug()),
                 exemption, settings.maxBodyBytes(), settings.denyWhenQueueFull(), clock, metrics));
         bind(context, "interactionRecorder", new InteractionRecorder(client, settings.keys(), settings.ttl(), events));
         bind(context, "extensionRecorder", new ExtensionRecorder(client, settings.keys(), events, metrics));

@@ -24,6 +24,8 @@ public enum Flag {
     ENQUEUE_TIMEOUT("enqueue-timeout", "how long the webhook waits for room in a full queue (Go duration)"),
     MAX_EXTENSION("max-extension", "largest extension a user may request (Go duration)"),
     DRY_RUN("dry-run", "audit mode: label, annotate and emit Events, never evict"),
+    DETECT_PORTFORWARD("detect-portforward", "count kubectl port-forward as an interaction"),
+    DETECT_DEBUG("detect-debug", "count kubectl debug (a new ephemeral container) as an interaction"),
     EVICT_BARE_PODS("evict-bare-pods", "also evict pods that no controller owns (they are gone for good)"),
     MAX_BODY_BYTES("max-body-bytes", "largest AdmissionReview body accepted; larger gets 413"),
     KEY_PREFIX("key-prefix", "prefix of the pod label and annotation keys"),
@@ -56,7 +58,8 @@ public enum Flag {
 
     /** Go's flag package lets a boolean flag stand alone ({@code -dry-run}); the others need a value. */
     public boolean isBoolean() {
-        return this == DRY_RUN || this == EVICT_BARE_PODS || this == LEADER_ELECT;
+        return this == DRY_RUN || this == EVICT_BARE_PODS || this == LEADER_ELECT || this == DETECT_PORTFORWARD
+                || this == DETECT_DEBUG;
     }
 
     public static Optional<Flag> byName(String name) {

@@ -71,10 +71,6 @@ public final class Health {
         return new Answer(200, "{\"status\":\"UP\"}");
     }
 
-    public boolean isReady() {
-        return readiness("GET").status() == 200;
-    }
-
     private boolean apiServerReachable() {
         CompletableFuture<Boolean> check = refreshApiCheck();
         try {

@@ -40,12 +40,11 @@ class EvictionFlowTest {
     @BeforeAll
     void start() {
         controller = new TestController(Map.of("scan-interval", "200ms"));
-        kube = controller.apiServer().createClient();
+        kube = controller.kube();
     }
 
     @AfterAll
     void stop() {
-        kube.close();
         controller.close();
     }
 

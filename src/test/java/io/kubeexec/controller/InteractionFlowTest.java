@@ -37,12 +37,11 @@ class InteractionFlowTest {
     @BeforeAll
     void start() {
         controller = new TestController(Map.of("ttl-seconds", "600"));
-        kube = controller.apiServer().createClient();
+        kube = controller.kube();
     }
 
     @AfterAll
     void stop() {
-        kube.close();
         controller.close();
     }
 

@@ -35,12 +35,11 @@ class QueueFullTest {
     @BeforeAll
     void start() {
         controller = new TestController(Map.of("interact-chan-size", "1", "enqueue-timeout", "200ms"));
-        kube = controller.apiServer().createClient();
+        kube = controller.kube();
     }
 
     @AfterAll
     void stop() {
-        kube.close();
         controller.close();
     }
 

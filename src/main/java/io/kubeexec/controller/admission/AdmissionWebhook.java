@@ -46,19 +46,17 @@ public final class AdmissionWebhook {
 
     /** {@code /admit-pod-interaction}: CONNECT on pods/exec, pods/attach and pods/portforward. Always allowed. */
     public Reply interaction(String method, byte[] body) {
-        long started = System.nanoTime();
-        Reply reply = decideInteraction(method, body);
-        metrics.admissionLatency(System.nanoTime() - started);
-        if (reply.work() instanceof Interaction i) {
-            metrics.interaction(i.kind().label());
-        }
-        return reply;
+        return measured(() -> decideInteraction(method, body));
     }
 
     /** {@code /admit-pod-update}: UPDATE on pods and pods/ephemeralcontainers. */
     public Reply podUpdate(String method, byte[] body) {
+        return measured(() -> decidePodUpdate(method, body));
+    }
+
+    private Reply measured(java.util.function.Supplier<Reply> decision) {
         long started = System.nanoTime();
-        Reply reply = decidePodUpdate(method, body);
+        Reply reply = decision.get();
         metrics.admissionLatency(System.nanoTime() - started);
         if (reply.work() instanceof Interaction i) {
             metrics.interaction(i.kind().label());

@@ -1,5 +1,6 @@
 package io.kubeexec.controller.support;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -37,6 +38,7 @@ public final class TestController {
     private final KubernetesMockServer apiServer;
     private final int port;
     private final HttpClient https;
+    private final KubernetesClient kube;
 
     public TestController(Map<String, String> extraSettings) {
         // CRUD mode, plus expectations (the mock cannot evict, so eviction answers come from expectations).
@@ -59,6 +61,12 @@ public final class TestController {
         properties.forEach(System::setProperty);
         https = HttpClient.newBuilder().sslContext(trustingTestCertificate())
                 .connectTimeout(Duration.ofSeconds(5)).build();
+        kube = apiServer.createClient();
+    }
+
+    /** A client of the mock API server, for arranging pods and checking what the controller did. */
+    public KubernetesClient kube() {
+        return kube;
     }
 
     public KubernetesMockServer apiServer() {
@@ -106,6 +114,7 @@ public final class TestController {
     }
 
     public void close() {
+        kube.close();
         properties.keySet().forEach(System::clearProperty);
         apiServer.destroy();
     }

@@ -5,7 +5,7 @@
 #
 #   bench/controller-startup.sh [-n RUNS]
 #
-# Uses its own throw-away control plane (bench/control-plane.sh) and the built jar (make build).
+# Uses its own throw-away control plane (tools/control-plane.sh) and the built jar (make build).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -14,8 +14,8 @@ runs=5
 jar=${KEC_JAR:-$root/target/kube-exec-controller.jar}
 [ -f "$jar" ] || { echo "build first: make build" >&2; exit 1; }
 dir=$(mktemp -d /tmp/kec-bench.XXXXXX)
-trap '"$here/control-plane.sh" stop "$dir" >/dev/null 2>&1; rm -rf "$dir"' EXIT
-export KUBECONFIG=$("$here/control-plane.sh" start "$dir")
+trap '"$root/tools/control-plane.sh" stop "$dir" >/dev/null 2>&1; rm -rf "$dir"' EXIT
+export KUBECONFIG=$("$root/tools/control-plane.sh" start "$dir")
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/tls.key" -out "$dir/tls.crt" -days 1 -subj /CN=127.0.0.1 \
   -addext subjectAltName=IP:127.0.0.1 2>/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

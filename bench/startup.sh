@@ -4,7 +4,7 @@
 #
 #   bench/startup.sh [-n RUNS] [--kubeconfig FILE] [--namespace NS]
 #
-# Without --kubeconfig it starts its own control plane (etcd + kube-apiserver v1.20.2, see control-plane.sh) with
+# Without --kubeconfig it starts its own control plane (etcd + kube-apiserver v1.20.2, see tools/control-plane.sh) with
 # three pods labelled as the controller labels them, and stops it afterwards. It also times `kubectl-pi get`
 # called directly (without kubectl's plugin dispatch in front) and `kubectl version --client`, for context.
 set -euo pipefail
@@ -33,10 +33,10 @@ kubectl-pi --build-cache || echo "warning: no start-up cache; measuring without 
 cleanup() { :; }
 if [ -z "$kubeconfig" ]; then
   work=$(mktemp -d /tmp/kubectl-pi-bench.XXXXXX)
-  cleanup() { "$here/control-plane.sh" stop "$work"; rm -rf "$work"; }
+  cleanup() { "$root/tools/control-plane.sh" stop "$work"; rm -rf "$work"; }
   trap cleanup EXIT
   echo "starting etcd + kube-apiserver in $work..." >&2
-  kubeconfig=$("$here/control-plane.sh" start "$work")
+  kubeconfig=$("$root/tools/control-plane.sh" start "$work")
   pod() {  # name [interactor [extension]]
     printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\n  namespace: %s\n' "$1" "$namespace"
     if [ -n "${2:-}" ]; then

@@ -56,7 +56,7 @@ controller_pid=""
 cleanup() {
   trap - EXIT INT TERM
   [ -n "$controller_pid" ] && kill "$controller_pid" 2>/dev/null && wait "$controller_pid" 2>/dev/null
-  "$root/bench/control-plane.sh" stop "$dir" >/dev/null 2>&1
+  "$root/tools/control-plane.sh" stop "$dir" >/dev/null 2>&1
   [ -z "${SANDBOX_DIR:-}" ] && rm -rf "$dir"
   echo "sandbox: stopped; nothing left running."
 }
@@ -64,7 +64,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 say "Starting etcd and kube-apiserver v1.20.2 (no scheduler, no kubelet)"
-kubeconfig=$("$root/bench/control-plane.sh" start "$dir") || fail "the control plane did not start; see $dir/*.log"
+kubeconfig=$("$root/tools/control-plane.sh" start "$dir") || fail "the control plane did not start; see $dir/*.log"
 export KUBECONFIG=$kubeconfig
 
 say "Starting kube-exec-controller on https://127.0.0.1:$port (TTL ${ttl}s)"

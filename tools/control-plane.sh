@@ -1,8 +1,8 @@
 #!/bin/bash
-# Starts a throw-away real control plane (etcd + kube-apiserver v1.20.2) for the benchmark and for trying
-# kubectl pi by hand, and writes a kubeconfig like kind/kubeadm ones: embedded CA, RSA-2048 client certificate.
-#   bench/control-plane.sh start DIR   -> prints the kubeconfig path; processes keep running, pids in DIR
-#   bench/control-plane.sh stop DIR
+# Starts a throw-away real control plane (etcd + kube-apiserver v1.20.2) for the sandbox and the benchmarks,
+# and trying kubectl pi by hand. Writes a kubeconfig like kind/kubeadm ones: embedded CA, RSA-2048 client certificate.
+#   tools/control-plane.sh start DIR   -> prints the kubeconfig path; processes keep running, pids in DIR
+#   tools/control-plane.sh stop DIR
 # The binaries come from tools/kube-api-test-dir.sh (KUBE_API_TEST_DIR), the same ones the tests use.
 set -euo pipefail
 cmd=${1:?usage: control-plane.sh start|stop DIR}
@@ -20,7 +20,7 @@ stop() {
 
 if [ "$cmd" = stop ]; then stop; exit 0; fi
 
-root=${KUBE_API_TEST_DIR:-$("$here/../tools/kube-api-test-dir.sh")}
+root=${KUBE_API_TEST_DIR:-$("$here/kube-api-test-dir.sh")}
 bin="$root/k8s/1.20.2-linux-amd64"
 [ -x "$bin/kube-apiserver" ] || { echo "no kube-apiserver under $bin (run tools/kube-api-test-dir.sh)" >&2; exit 1; }
 mkdir -p "$dir/pki" "$dir/etcd"
@@ -29,13 +29,13 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 if [ ! -f "$pki/client.crt" ]; then
   openssl req -x509 -newkey rsa:2048 -nodes -keyout "$pki/ca.key" -out "$pki/ca.crt" -days 30 \
-    -subj "/CN=bench-ca" 2>/dev/null
+    -subj "/CN=local-ca" 2>/dev/null
   openssl req -newkey rsa:2048 -nodes -keyout "$pki/server.key" -out "$pki/server.csr" -subj "/CN=kube-apiserver" 2>/dev/null
   printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes\nextendedKeyUsage=serverAuth\n' > "$pki/server.ext"
   openssl x509 -req -in "$pki/server.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
     -out "$pki/server.crt" -days 30 -extfile "$pki/server.ext" 2>/dev/null
   openssl req -newkey rsa:2048 -nodes -keyout "$pki/client.key" -out "$pki/client.csr" \
-    -subj "/O=system:masters/CN=bench-admin" 2>/dev/null
+    -subj "/O=system:masters/CN=admin" 2>/dev/null
   printf 'extendedKeyUsage=clientAuth\n' > "$pki/client.ext"
   openssl x509 -req -in "$pki/client.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
     -out "$pki/client.crt" -days 30 -extfile "$pki/client.ext" 2>/dev/null
@@ -60,22 +60,22 @@ cat > "$dir/kubeconfig" <<EOF
 apiVersion: v1
 kind: Config
 clusters:
-- name: bench
+- name: local
   cluster:
     server: https://127.0.0.1:$api_port
     certificate-authority-data: $(b64 "$pki/ca.crt")
 users:
-- name: bench-admin
+- name: admin
   user:
     client-certificate-data: $(b64 "$pki/client.crt")
     client-key-data: $(b64 "$pki/client.key")
 contexts:
-- name: bench
+- name: local
   context:
-    cluster: bench
-    user: bench-admin
+    cluster: local
+    user: admin
     namespace: default
-current-context: bench
+current-context: local
 EOF
 
 for _ in $(seq 1 120); do

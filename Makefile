@@ -25,10 +25,13 @@ test:
 	@export KUBE_API_TEST_DIR="$$(tools/kube-api-test-dir.sh)"; echo "KUBE_API_TEST_DIR=$$KUBE_API_TEST_DIR"; \
 	  $(MVN) -f pi-cli/pom.xml verify && $(MVN) verify
 
-## run: the controller against the current kubeconfig (ARGS="-ttl-seconds 60 ..." to add flags)
+## run: the controller against the current kubeconfig, with a self-signed certificate in .run/ unless ARGS gives one
+## (ARGS="-ttl-seconds 60 -cert-path ... -key-path ..."; later flags win)
 run:
 	@[ -f target/kube-exec-controller.jar ] || $(MVN) -q package -DskipTests
-	bin/kube-exec-controller $(ARGS)
+	@mkdir -p .run; [ -f .run/tls.crt ] || openssl req -x509 -newkey rsa:2048 -nodes -keyout .run/tls.key \
+	  -out .run/tls.crt -days 365 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1,DNS:localhost 2>/dev/null
+	bin/kube-exec-controller -cert-path .run/tls.crt -key-path .run/tls.key $(ARGS)
 
 ## ---- Deployment (kustomize/, Dockerfile) ------------------------------------------------------------
 .PHONY: manifests image deploy undeploy
@@ -67,7 +70,11 @@ undeploy:
 	kubectl delete namespace kube-exec-controller --ignore-not-found
 
 ## ---- kubectl pi (pi-cli/) ------------------------------------------------------------------------------
-.PHONY: bench
+.PHONY: bench bench-controller
+## bench-controller: the controller's time to readiness and its RSS, against a bare JVM start, on a real local API server
+bench-controller:
+	@[ -f target/kube-exec-controller.jar ] || $(MVN) -q package -DskipTests
+	@KUBE_API_TEST_DIR="$$(tools/kube-api-test-dir.sh)" bench/controller-startup.sh $(BENCH_ARGS)
 ## bench: start-up of `kubectl pi get` against `kubectl get pods` on a real local API server (medians, ratio)
 bench:
 	@[ -f pi-cli/target/kubectl-pi.jar ] || $(MVN) -q -f pi-cli/pom.xml package -DskipTests

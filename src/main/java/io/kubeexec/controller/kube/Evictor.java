@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
@@ -36,6 +39,7 @@ public class Evictor {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(Evictor.class);
 
     private final KubernetesClient client;
     private volatile String evictionVersion = "policy/v1";
@@ -50,6 +54,7 @@ public class Evictor {
             response = post(pod, "policy/v1beta1");
             if (!isVersionRefused(response)) {
                 evictionVersion = "policy/v1beta1";
+                LOG.info("This API server takes policy/v1beta1 Evictions (before Kubernetes 1.22): using those");
             }
         }
         if (response == null) {

@@ -38,13 +38,11 @@ import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import javax.net.ssl.KeyManager;
 
 /**
  * Creates the beans the YAML routes call, from the settings Camel holds as properties. The production main and the
- * route tests both go through here, so they wire the same application. Beans already in the registry (a test's
- * mock {@code kubernetesClient} or {@code clock}) are used instead of new ones.
+ * route tests both go through here, so they wire the same application.
  */
 public class ControllerConfiguration implements CamelConfiguration {
 
@@ -54,9 +52,8 @@ public class ControllerConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) {
         Settings settings = Settings.from(flagValues(context.getPropertiesComponent()));
         settings.derivedRouteProperties().forEach(context.getPropertiesComponent()::addOverrideProperty);
-        Clock clock = existing(context, "clock", Clock.class).orElseGet(Clock::systemUTC);
-        KubernetesClient client = existing(context, "kubernetesClient", KubernetesClient.class)
-                .orElseGet(() -> kubernetesClient(settings));
+        Clock clock = Clock.systemUTC();
+        KubernetesClient client = kubernetesClient(settings);
         String instance = instanceName();
 
         NamespaceExemption exemption = new NamespaceExemption(settings.namespaceAllowlist());
@@ -144,10 +141,6 @@ public class ControllerConfiguration implements CamelConfiguration {
         } catch (UnknownHostException e) {
             return "kube-exec-controller";
         }
-    }
-
-    private static <T> Optional<T> existing(CamelContext context, String name, Class<T> type) {
-        return Optional.ofNullable(context.getRegistry().lookupByNameAndType(name, type));
     }
 
     private static void bind(CamelContext context, String name, Object bean) {

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The HTTP side of the two webhooks: checks method and size, parses the review, asks the decisions, and says what
@@ -46,17 +47,29 @@ public final class AdmissionWebhook {
 
     /** {@code /admit-pod-interaction}: CONNECT on pods/exec, pods/attach and pods/portforward. Always allowed. */
     public Reply interaction(String method, byte[] body) {
-        return measured(() -> decideInteraction(method, body));
+        return handle("/admit-pod-interaction", method, body, this::decideInteraction);
     }
 
     /** {@code /admit-pod-update}: UPDATE on pods and pods/ephemeralcontainers. */
     public Reply podUpdate(String method, byte[] body) {
-        return measured(() -> decidePodUpdate(method, body));
+        return handle("/admit-pod-update", method, body, this::decidePodUpdate);
     }
 
-    private Reply measured(java.util.function.Supplier<Reply> decision) {
+    /** The HTTP checks and parsing both webhooks share, timed for the latency histogram. */
+    private Reply handle(String path, String method, byte[] body, Function<AdmissionRequest, Reply> decide) {
         long started = System.nanoTime();
-        Reply reply = decision.get();
+        Reply reply;
+        Optional<Reply> rejected = checkHttp(method, body);
+        if (rejected.isPresent()) {
+            reply = rejected.get();
+        } else {
+            try {
+                reply = decide.apply(AdmissionRequest.parse(body));
+            } catch (AdmissionRequest.MalformedReviewException e) {
+                LOG.warn("Rejected a malformed review on {}: {}", path, e.getMessage());
+                reply = Reply.http(400, e.getMessage());
+            }
+        }
         metrics.admissionLatency(System.nanoTime() - started);
         if (reply.work() instanceof Interaction i) {
             metrics.interaction(i.kind().label());
@@ -64,18 +77,7 @@ public final class AdmissionWebhook {
         return reply;
     }
 
-    private Reply decideInteraction(String method, byte[] body) {
-        Optional<Reply> rejected = checkHttp(method, body);
-        if (rejected.isPresent()) {
-            return rejected.get();
-        }
-        AdmissionRequest request;
-        try {
-            request = AdmissionRequest.parse(body);
-        } catch (AdmissionRequest.MalformedReviewException e) {
-            LOG.warn("Rejected a malformed review on /admit-pod-interaction: {}", e.getMessage());
-            return Reply.http(400, e.getMessage());
-        }
+    private Reply decideInteraction(AdmissionRequest request) {
         String allowed = AdmissionResponse.allowed(request.apiVersion(), request.uid());
         Optional<Interaction> interaction = classifier.classify(request, clock.instant());
         if (interaction.isEmpty()) {
@@ -99,18 +101,7 @@ public final class AdmissionWebhook {
         return new Reply(200, allowed, "interact", i, request.apiVersion(), request.uid());
     }
 
-    private Reply decidePodUpdate(String method, byte[] body) {
-        Optional<Reply> rejected = checkHttp(method, body);
-        if (rejected.isPresent()) {
-            return rejected.get();
-        }
-        AdmissionRequest request;
-        try {
-            request = AdmissionRequest.parse(body);
-        } catch (AdmissionRequest.MalformedReviewException e) {
-            LOG.warn("Rejected a malformed review on /admit-pod-update: {}", e.getMessage());
-            return Reply.http(400, e.getMessage());
-        }
+    private Reply decidePodUpdate(AdmissionRequest request) {
         PodUpdatePolicy.Verdict verdict = podUpdatePolicy.evaluate(request, clock.instant());
         String pod = request.namespace() + "/" + request.name();
         if (!verdict.allowed()) {

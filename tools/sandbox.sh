@@ -97,7 +97,7 @@ webhooks:
   admissionReviewVersions: [v1, v1beta1]
 - name: pod-update.kube-exec-controller.io
   clientConfig: {url: "https://127.0.0.1:$port/admit-pod-update", caBundle: "$ca"}
-  rules: [{operations: [UPDATE], apiGroups: [""], apiVersions: [v1], resources: [pods, pods/ephemeralcontainers]}]
+  rules: [{operations: [UPDATE], apiGroups: [""], apiVersions: [v1], resources: [pods, pods/status, pods/ephemeralcontainers]}]
   failurePolicy: Fail
   sideEffects: NoneOnDryRun
   timeoutSeconds: 5

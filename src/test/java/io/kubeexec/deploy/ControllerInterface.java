@@ -37,6 +37,7 @@ final class ControllerInterface {
             "CONNECT pods/attach", INTERACTION_PATH,
             "CONNECT pods/portforward", INTERACTION_PATH,
             "UPDATE pods", UPDATE_PATH,
+            "UPDATE pods/status", UPDATE_PATH,
             "UPDATE pods/ephemeralcontainers", UPDATE_PATH);
 
     /** Every (API group, resource, verb) the controller may use: this exactly, nothing more. */

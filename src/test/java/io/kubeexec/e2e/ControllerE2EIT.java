@@ -138,6 +138,18 @@ class ControllerE2EIT {
     }
 
     @Test
+    @Order(2)
+    void removingAProtectedLabelThroughTheStatusSubresourceIsDeniedToo() {
+        Command patch = kubectl("patch", "pod", "-n", NS, "exec-me", "--subresource=status", "--type=merge",
+                "-p", "{\"metadata\":{\"labels\":{\"box.com/podInitialInteractionTimestamp\":null}}}");
+
+        assertThat(patch.exitCode()).isNotZero();
+        assertThat(patch.stderr()).contains("The following Pod labels cannot be updated or removed once set");
+        assertThat(kube.pods().inNamespace(NS).withName("exec-me").get().getMetadata().getLabels())
+                .containsKey("box.com/podInitialInteractionTimestamp");
+    }
+
+    @Test
     @Order(3)
     void anAnnotatedExtensionIsRecordedWithEvent3AndALaterEvictionTime() {
         Pod pod = awaitLabelled("exec-me");
@@ -251,7 +263,7 @@ class ControllerE2EIT {
                         .withNewClientConfig().withUrl(base + "/admit-pod-update").withCaBundle(caBundle)
                         .endClientConfig()
                         .addNewRule().withOperations("UPDATE").withApiGroups("").withApiVersions("v1")
-                        .withResources("pods", "pods/ephemeralcontainers").endRule()
+                        .withResources("pods", "pods/status", "pods/ephemeralcontainers").endRule()
                         .withFailurePolicy("Fail").withSideEffects("NoneOnDryRun").withTimeoutSeconds(10)
                         .withAdmissionReviewVersions("v1", "v1beta1").endWebhook()
                         .build())

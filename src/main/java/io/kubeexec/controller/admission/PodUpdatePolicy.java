@@ -49,7 +49,8 @@ public final class PodUpdatePolicy {
         if (request.subResource().equals("ephemeralcontainers")) {
             return debugIsInteraction ? newEphemeralContainer(request, now) : Verdict.allow();
         }
-        if (!request.subResource().isEmpty()) {
+        // A status update can change metadata too (labels included, seen on 1.20), so it is checked like a pod's.
+        if (!request.subResource().isEmpty() && !request.subResource().equals("status")) {
             return Verdict.allow();
         }
         JsonNode oldLabels = request.oldObject().path("metadata").path("labels");

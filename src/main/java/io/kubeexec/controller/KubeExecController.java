@@ -41,7 +41,18 @@ public final class KubeExecController {
         Main main = new Main();
         main.configure().addConfiguration(ControllerConfiguration.class);
         settings.camelProperties().forEach(main::addOverrideProperty);
-        main.run();
+        try {
+            main.run();
+        } catch (Exception e) {
+            // Typically a route file an operator edited (-routes-dir): Camel's message names file, line and column.
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            System.err.println("kube-exec-controller: cannot start: " + e.getMessage()
+                    + (root != e ? " (" + root.getMessage() + ")" : ""));
+            System.exit(1);
+        }
         System.exit(main.getExitCode());
     }
 

@@ -1,0 +1,86 @@
+package io.kubeexec.e2e;
+
+import io.kubeexec.controller.config.Flag;
+import io.kubeexec.controller.support.TestController;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The launcher as an operator meets it: help, and a clear one-line refusal to start on bad input. */
+class StartupIT {
+
+    private static final String CERT = TestController.resource("tls/tls.crt").toString();
+    private static final String KEY = TestController.resource("tls/tls.key").toString();
+
+    @Test
+    void helpListsEveryFlagWithItsEnvironmentVariable() {
+        Command help = launch("--help");
+
+        assertThat(help.exitCode()).isZero();
+        for (Flag flag : Flag.values()) {
+            assertThat(help.stdout()).contains("-" + flag.flagName()).contains(flag.envName());
+        }
+        assertThat(help.stdout()).contains("(default 600)").contains("(default 8443)");
+    }
+
+    @Test
+    void anInvalidValueStopsStartUpWithOneLineNamingTheFlag() {
+        Command run = launch("-cert-path", CERT, "-key-path", KEY, "--ttl-seconds=-5");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr().strip())
+                .isEqualTo("kube-exec-controller: invalid value \"-5\" for -ttl-seconds: must not be negative");
+    }
+
+    @Test
+    void aMissingCertificateIsNamed() {
+        Command run = launch("-key-path", KEY);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr().strip())
+                .isEqualTo("kube-exec-controller: -cert-path is required (or KEC_CERT_PATH)");
+    }
+
+    @Test
+    void aBusyPortIsRefusedBeforeCamelCouldPretendToListen() throws IOException {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Command run = launch("-cert-path", CERT, "-key-path", KEY, "-bind-address", "127.0.0.1",
+                    "-port", Integer.toString(busy.getLocalPort()));
+
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.stderr()).startsWith("kube-exec-controller: cannot listen on 127.0.0.1:"
+                    + busy.getLocalPort() + " (-port, -bind-address)");
+        }
+    }
+
+    @Test
+    void aBrokenRouteFileStopsStartUpNamingFileLineAndColumn(@TempDir Path routes) throws IOException {
+        Files.writeString(routes.resolve("broken.camel.yaml"),
+                "- route:\n    id: broken\n    from:\n      uri: \"direct:x\"\n      steps:\n        - tooo: nowhere\n");
+
+        Command run = launch("-cert-path", CERT, "-key-path", KEY, "-port", Integer.toString(TestController.freePort()),
+                "-routes-dir", routes.toString(), "-api-server", "https://127.0.0.1:1");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).contains("kube-exec-controller: cannot start: Unknown node id: tooo")
+                .contains("broken.camel.yaml, line 6, column 11");
+    }
+
+    private static Command launch(String... args) {
+        List<String> command = new ArrayList<>(List.of("bin/kube-exec-controller"));
+        command.addAll(List.of(args));
+        return Command.run(command, Map.of("KEC_JAR",
+                System.getProperty("controller.jar", "target/kube-exec-controller.jar")), Duration.ofSeconds(60));
+    }
+}

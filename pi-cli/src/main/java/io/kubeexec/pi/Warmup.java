@@ -11,12 +11,14 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Work every run needs, started on a second thread while the main thread builds and parses the command line:
- * parsing the kubeconfig files, and the one-time initialisation of the JDK's security providers and TLS stack
- * (provider lists, cipher suites, the PKIX and PKCS#12 factories, the seed of the random generator). Nothing here
- * is thrown away except one unconnected socket; no key is generated and nothing is contacted. Tracing shows these
- * steps cost the main thread some 60 ms otherwise. (Warming up the handshake's cryptography with throw-away keys
- * was also measured, and did not pay on a busy two-core machine.)
+ * Work every run needs, started on two more threads while the main thread builds and parses the command line: one
+ * parses the kubeconfig files, the other does the one-time initialisation of the JDK's security providers and TLS
+ * stack (provider lists, cipher suites, the PKIX and PKCS#12 factories, the seed of the random generator). Nothing
+ * here is thrown away except one unconnected socket; no key is generated and nothing is contacted. Tracing shows
+ * these steps cost the main thread some 60 ms otherwise. The TLS initialisation takes longest, so it has its own
+ * thread from the first millisecond rather than waiting for the kubeconfig (measured: it used to end after the main
+ * thread had already caught up with it). (Warming up the handshake's cryptography with throw-away keys was also
+ * measured, and did not pay on a busy two-core machine.)
  */
 final class Warmup {
 
@@ -27,17 +29,24 @@ final class Warmup {
         if (System.getenv("KUBECTL_PI_NO_PREFETCH") != null) {
             return;
         }
-        Thread t = new Thread(Warmup::run, "kubectl-pi-prefetch");
+        daemon(Warmup::prefetchKubeconfig, "kubectl-pi-prefetch");
+        if (System.getenv("KUBECTL_PI_NO_TLS_INIT") == null) {
+            daemon(Warmup::initTls, "kubectl-pi-tls");
+        }
+    }
+
+    private static void daemon(Runnable task, String name) {
+        Thread t = new Thread(task, name);
         t.setDaemon(true);
         t.start();
     }
 
-    private static void run() {
+    private static void prefetchKubeconfig() {
         io.kubeexec.pi.kube.KubeConfigLoader.system().prefetch();
         Trace.mark("kubeconfig prefetched");
-        if (System.getenv("KUBECTL_PI_NO_TLS_INIT") != null) {
-            return;
-        }
+    }
+
+    private static void initTls() {
         try {
             CertificateFactory.getInstance("X.509");
             KeyStore.getInstance("PKCS12").load(null, null);

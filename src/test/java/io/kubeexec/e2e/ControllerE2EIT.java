@@ -46,7 +46,8 @@ import static org.awaitility.Awaitility.await;
 class ControllerE2EIT {
 
     private static final String NS = "e2e";
-    private static final int TTL_SECONDS = 8;
+    // Long enough for the extension scenario to run before the pod is due, even on a slow machine.
+    private static final int TTL_SECONDS = 20;
 
     private KubeAPIServer apiServer;
     private Path kubeconfig;

@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 
@@ -24,6 +25,9 @@ public final class PodEvents {
 
     public static final String REASON = "PodInteraction";
     public static final String COMPONENT = "kube-exec-controller";
+    /** The API server parses MicroTime with exactly six fraction digits: ".924Z" is refused with a 400. */
+    static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX")
+            .withZone(ZoneOffset.UTC);
 
     private final Clock clock;
     private final String instance;
@@ -74,9 +78,7 @@ public final class PodEvents {
     private PodEvent event(PodRef pod, String action, String note, String identity) {
         Instant now = clock.instant();
         EventBuilder event = new EventBuilder()
-                .withEventTime(new MicroTimeBuilder()
-                        .withTime(DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(java.time.temporal.ChronoUnit.MICROS)))
-                        .build())
+                .withEventTime(new MicroTimeBuilder().withTime(MICRO_TIME.format(now)).build())
                 .withType("Warning")
                 .withReason(REASON)
                 .withAction(action)

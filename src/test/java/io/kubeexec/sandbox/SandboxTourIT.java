@@ -25,7 +25,7 @@ class SandboxTourIT {
                 "KEC_JAR", controllerJar,
                 "KUBECTL_PI_JAR", Path.of("pi-cli/target/kubectl-pi.jar").toAbsolutePath().toString(),
                 "SANDBOX_PORT", Integer.toString(TestController.freePort()),
-                "SANDBOX_TTL", "10"), Duration.ofMinutes(5));
+                "SANDBOX_TTL", "20"), Duration.ofMinutes(5)); // room for a slow machine before demo-1 is due
         String out = tour.stdout() + tour.stderr();
 
         assertThat(tour.exitCode()).as(out).isZero();
@@ -33,7 +33,7 @@ class SandboxTourIT {
                 // The exec fails without a kubelet, after admission.
                 .contains("pod demo-1 does not have a host assigned")
                 .containsPattern("demo-1 .*box.com/podInitialInteractionTimestamp=\\d+,"
-                        + "box.com/podInteractorUsername=\\S+,box.com/podTTLDuration=10s")
+                        + "box.com/podInteractorUsername=\\S+,box.com/podTTLDuration=20s")
                 .contains("PodInteraction")
                 .contains("Pod was interacted with 'kubectl exec/attach' command by a user '")
                 .containsPattern("Pod will be evicted at time \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\+0000 UTC")

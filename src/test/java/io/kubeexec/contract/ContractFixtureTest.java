@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,11 +42,13 @@ class ContractFixtureTest {
         assertThat(keys.initialInteractionTimestamp()).isEqualTo(labels.path("initialInteractionTimestamp").asText());
         assertThat(keys.interactorUsername()).isEqualTo(labels.path("interactorUsername").asText());
         assertThat(keys.ttlDuration()).isEqualTo(labels.path("ttlDuration").asText());
+        assertThat(keys.tracking()).isEqualTo(labels.path("tracking").asText());
         JsonNode annotations = fixture.path("annotations");
         assertThat(keys.terminationTime()).isEqualTo(annotations.path("terminationTime").asText());
         assertThat(keys.extendedDuration()).isEqualTo(annotations.path("extendedDuration").asText());
         assertThat(keys.extensionRequester()).isEqualTo(annotations.path("extensionRequester").asText());
         assertThat(keys.interactions()).isEqualTo(annotations.path("interactions").asText());
+        assertThat(keys.requestedTtl()).isEqualTo(annotations.path("requestedTtl").asText());
     }
 
     @Test
@@ -88,7 +91,7 @@ class ContractFixtureTest {
                 + "\"operation\":\"UPDATE\",\"resource\":{\"resource\":\"pods\"},\"namespace\":\"n\",\"name\":\"p\","
                 + "\"object\":" + after + ",\"oldObject\":" + before + "}}";
 
-        PodUpdatePolicy.Verdict verdict = new PodUpdatePolicy(PodKeys.DEFAULT, Duration.ofHours(24), true)
+        PodUpdatePolicy.Verdict verdict = new PodUpdatePolicy(PodKeys.DEFAULT, Duration.ofHours(24), true, Set.of())
                 .evaluate(AdmissionRequest.parse(review.getBytes()), Instant.now());
 
         assertThat(verdict.allowed()).isFalse();

@@ -1,5 +1,6 @@
 package io.kubeexec.controller;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
@@ -36,7 +37,7 @@ class InteractionFlowTest {
 
     @BeforeAll
     void start() {
-        controller = new TestController(Map.of("ttl-seconds", "600"));
+        controller = new TestController(Map.of("ttl-seconds", "600", "max-ttl", "2h"));
         kube = controller.kube();
     }
 
@@ -161,9 +162,72 @@ class InteractionFlowTest {
         awaitEventNotes("flaky", 2);
     }
 
+    // TTL by scope and opt-out: read from the pod and its namespace at the first interaction.
+
+    @Test
+    void aPodsTtlAnnotationBecomesItsTtlLabelAndEvictionTime() {
+        createPod(NS, "own-ttl", Map.of(), Map.of("box.com/podTTL", "30m"));
+
+        controller.post("/admit-pod-interaction", Reviews.exec(NS, "own-ttl", "alice"));
+
+        Pod pod = awaitLabelled(NS, "own-ttl");
+        long timestamp = Long.parseLong(pod.getMetadata().getLabels().get("box.com/podInitialInteractionTimestamp"));
+        assertThat(pod.getMetadata().getLabels()).containsEntry("box.com/podTTLDuration", "30m0s");
+        assertThat(pod.getMetadata().getAnnotations()).containsEntry("box.com/podTerminationTime",
+                GoTime.format(Instant.ofEpochSecond(timestamp + 1800)));
+    }
+
+    @Test
+    void aNamespacesTtlAnnotationAppliesToItsPodsAndAPodsOwnWinsCappedByMaxTtl() {
+        createNamespace("long-lived", Map.of(), Map.of("box.com/podTTL", "45m"));
+        createPod("long-lived", "from-namespace", Map.of(), Map.of());
+        createPod("long-lived", "capped", Map.of(), Map.of("box.com/podTTL", "72h"));
+
+        controller.post("/admit-pod-interaction", Reviews.exec("long-lived", "from-namespace", "alice"));
+        controller.post("/admit-pod-interaction", Reviews.exec("long-lived", "capped", "alice"));
+
+        assertThat(awaitLabelled("long-lived", "from-namespace").getMetadata().getLabels())
+                .containsEntry("box.com/podTTLDuration", "45m0s");
+        assertThat(awaitLabelled("long-lived", "capped").getMetadata().getLabels())
+                .containsEntry("box.com/podTTLDuration", "2h0m0s");
+    }
+
+    @Test
+    void aPodOrNamespaceLabelledTrackingDisabledIsNeverLabelled() {
+        createNamespace("untracked", Map.of("box.com/podInteractionTracking", "disabled"), Map.of());
+        createPod("untracked", "in-opted-out-namespace", Map.of(), Map.of());
+        createPod(NS, "opted-out", Map.of("box.com/podInteractionTracking", "disabled"), Map.of());
+
+        controller.post("/admit-pod-interaction", Reviews.exec("untracked", "in-opted-out-namespace", "alice"));
+        controller.post("/admit-pod-interaction", Reviews.exec(NS, "opted-out", "alice"));
+        // The queue is worked in order by few workers: once a later pod is labelled, these were handled.
+        createPod(NS, "after-opt-outs", Map.of(), Map.of());
+        controller.post("/admit-pod-interaction", Reviews.exec(NS, "after-opt-outs", "alice"));
+        awaitLabelled(NS, "after-opt-outs");
+
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+            assertThat(kube.pods().inNamespace("untracked").withName("in-opted-out-namespace").get().getMetadata()
+                    .getLabels()).doesNotContainKey("box.com/podInitialInteractionTimestamp");
+            assertThat(kube.pods().inNamespace(NS).withName("opted-out").get().getMetadata().getLabels())
+                    .doesNotContainKey("box.com/podInitialInteractionTimestamp");
+        });
+        assertThat(events("opted-out")).isEmpty();
+    }
+
+    private void createNamespace(String name, Map<String, String> labels, Map<String, String> annotations) {
+        kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels)
+                .withAnnotations(annotations).endMetadata().build()).create();
+    }
+
     private void createPod(String name) {
-        kube.pods().inNamespace(NS).resource(new PodBuilder()
-                .withNewMetadata().withName(name).withNamespace(NS).addToLabels("app", "web")
+        createPod(NS, name, Map.of(), Map.of());
+    }
+
+    private void createPod(String namespace, String name, Map<String, String> labels,
+            Map<String, String> annotations) {
+        kube.pods().inNamespace(namespace).resource(new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace).addToLabels("app", "web")
+                .addToLabels(labels).withAnnotations(annotations)
                 .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet").withName("web-rs")
                 .withUid("rs-uid").withController(true).endOwnerReference()
                 .endMetadata()
@@ -172,11 +236,15 @@ class InteractionFlowTest {
     }
 
     private Pod awaitLabelled(String name) {
+        return awaitLabelled(NS, name);
+    }
+
+    private Pod awaitLabelled(String namespace, String name) {
         await().atMost(Duration.ofSeconds(10)).until(() -> {
-            Pod pod = kube.pods().inNamespace(NS).withName(name).get();
+            Pod pod = kube.pods().inNamespace(namespace).withName(name).get();
             return pod.getMetadata().getLabels().containsKey("box.com/podInitialInteractionTimestamp");
         });
-        return kube.pods().inNamespace(NS).withName(name).get();
+        return kube.pods().inNamespace(namespace).withName(name).get();
     }
 
     private List<Event> events(String pod) {

@@ -51,4 +51,24 @@ public record PodKeys(String prefix) {
     public String interactions() {
         return prefix + "podInteractions";
     }
+
+    /**
+     * Annotation (new), on a pod or its namespace: the TTL to apply instead of -ttl-seconds, as a Go duration. The
+     * pod's wins over the namespace's; both are capped by -max-ttl. The {@link #ttlDuration()} label records the
+     * value applied.
+     */
+    public String requestedTtl() {
+        return prefix + "podTTL";
+    }
+
+    /**
+     * Label (new), on a pod or its namespace: {@value #TRACKING_DISABLED} opts the pod (or every pod of the namespace)
+     * out of tracking. Decided at the first interaction; on a pod it can only be set when the pod is created.
+     */
+    public String tracking() {
+        return prefix + "podInteractionTracking";
+    }
+
+    /** The value of {@link #tracking()} that opts out. */
+    public static final String TRACKING_DISABLED = "disabled";
 }

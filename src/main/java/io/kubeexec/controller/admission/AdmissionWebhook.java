@@ -105,6 +105,9 @@ public final class AdmissionWebhook {
         PodUpdatePolicy.Verdict verdict = podUpdatePolicy.evaluate(request, clock.instant());
         String pod = request.namespace() + "/" + request.name();
         if (!verdict.allowed()) {
+            if (verdict.extensionDenied()) {
+                metrics.extensionDenied();
+            }
             LOG.info("pod={} user={} decision=denied: {}", pod, request.username(), verdict.message());
             return new Reply(200, AdmissionResponse.denied(request.apiVersion(), request.uid(), verdict.message()),
                     null, null, request.apiVersion(), request.uid());

@@ -12,34 +12,44 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Decides a pod UPDATE: the interaction labels are tamper-proof once set, an extension request must be a sane Go
- * duration, and a new ephemeral container ({@code kubectl debug}) is an interaction.
+ * Decides a pod UPDATE: the interaction labels are tamper-proof once set, the opt-out label can only come with the
+ * pod's creation, an extension request must be a sane Go duration from an allowed group, and a new ephemeral
+ * container ({@code kubectl debug}) is an interaction.
  */
 public final class PodUpdatePolicy {
 
-    /** What to answer, and what (if anything) to queue. */
+    /** What to answer, what (if anything) to queue, and whether an extension request was refused. */
     public record Verdict(boolean allowed, String message, Optional<ExtensionRequest> extension,
-            Optional<Interaction> interaction) {
+            Optional<Interaction> interaction, boolean extensionDenied) {
 
         static Verdict allow() {
-            return new Verdict(true, null, Optional.empty(), Optional.empty());
+            return new Verdict(true, null, Optional.empty(), Optional.empty(), false);
         }
 
         static Verdict deny(String message) {
-            return new Verdict(false, message, Optional.empty(), Optional.empty());
+            return new Verdict(false, message, Optional.empty(), Optional.empty(), false);
+        }
+
+        static Verdict denyExtension(String message) {
+            return new Verdict(false, message, Optional.empty(), Optional.empty(), true);
         }
     }
 
     private final PodKeys keys;
     private final Duration maxExtension;
     private final boolean debugIsInteraction;
+    private final Set<String> extensionGroups;
 
-    public PodUpdatePolicy(PodKeys keys, Duration maxExtension, boolean debugIsInteraction) {
+    /** An empty {@code extensionGroups} lets anyone who may annotate the pod extend it. */
+    public PodUpdatePolicy(PodKeys keys, Duration maxExtension, boolean debugIsInteraction,
+            Set<String> extensionGroups) {
         this.keys = keys;
         this.maxExtension = maxExtension;
         this.debugIsInteraction = debugIsInteraction;
+        this.extensionGroups = Set.copyOf(extensionGroups);
     }
 
     public Verdict evaluate(AdmissionRequest request, Instant now) {
@@ -62,6 +72,10 @@ public final class PodUpdatePolicy {
                 return Verdict.deny(tampered.get());
             }
         }
+        if (optingOut(oldLabels, newLabels)) {
+            return Verdict.deny("The Pod label " + keys.tracking() + "=" + PodKeys.TRACKING_DISABLED
+                    + " can only be set when the Pod is created");
+        }
         String key = keys.extendedDuration();
         String oldValue = textOrNull(request.oldObject().path("metadata").path("annotations").path(key));
         String newValue = textOrNull(request.object().path("metadata").path("annotations").path(key));
@@ -72,22 +86,27 @@ public final class PodUpdatePolicy {
         try {
             extension = GoDuration.parse(newValue.trim());
         } catch (IllegalArgumentException e) {
-            return Verdict.deny("The given annotation has an invalid value set in the Pod object: " + key);
+            return Verdict.denyExtension("The given annotation has an invalid value set in the Pod object: " + key);
         }
         if (extension.isNegative()) {
-            return Verdict.deny("The given annotation has a negative duration set in the Pod object: "
+            return Verdict.denyExtension("The given annotation has a negative duration set in the Pod object: "
                     + key + "=" + newValue + " (an extension can only add time)");
         }
         if (extension.compareTo(maxExtension) > 0) {
-            return Verdict.deny("The given annotation exceeds the maximum extension of "
+            return Verdict.denyExtension("The given annotation exceeds the maximum extension of "
                     + GoDuration.format(maxExtension) + " in the Pod object: " + key + "=" + newValue);
+        }
+        if (!extensionGroups.isEmpty() && request.groups().stream().noneMatch(extensionGroups::contains)) {
+            return Verdict.denyExtension("Extension denied by the rule -extension-groups: only members of "
+                    + String.join(", ", new TreeSet<>(extensionGroups)) + " may set " + key + ", and user '"
+                    + request.username() + "' is in none of them");
         }
         if (!interacted) {
             return Verdict.allow(); // nothing to extend yet; the value is kept and counts once it is interacted
         }
         String podUid = request.object().path("metadata").path("uid").asText("");
         return new Verdict(true, null, Optional.of(new ExtensionRequest(request.namespace(), request.name(),
-                podUid, newValue.trim(), extension, request.username(), now)), Optional.empty());
+                podUid, newValue.trim(), extension, request.username(), now)), Optional.empty(), false);
     }
 
     private Optional<String> tamperedLabels(JsonNode oldLabels, JsonNode newLabels) {
@@ -108,6 +127,12 @@ public final class PodUpdatePolicy {
         return Optional.of(message.toString());
     }
 
+    /** The opt-out label appears on an existing pod: it would let anyone who may label a pod escape tracking. */
+    private boolean optingOut(JsonNode oldLabels, JsonNode newLabels) {
+        return PodKeys.TRACKING_DISABLED.equals(textOrNull(newLabels.path(keys.tracking())))
+                && !PodKeys.TRACKING_DISABLED.equals(textOrNull(oldLabels.path(keys.tracking())));
+    }
+
     private static boolean changed(JsonNode oldLabels, JsonNode newLabels, String key) {
         return oldLabels.has(key) && !Objects.equals(textOrNull(oldLabels.path(key)), textOrNull(newLabels.path(key)));
     }
@@ -122,7 +147,7 @@ public final class PodUpdatePolicy {
                 container.path("args").forEach(c -> command.add(c.asText()));
                 return new Verdict(true, null, Optional.empty(), Optional.of(new Interaction(request.namespace(),
                         request.name(), request.username(), request.groups(), InteractionKind.DEBUG,
-                        container.path("name").asText(""), List.copyOf(command), now)));
+                        container.path("name").asText(""), List.copyOf(command), now)), false);
             }
         }
         return Verdict.allow();

@@ -17,6 +17,8 @@ import io.kubeexec.controller.kube.ExtensionRecorder;
 import io.kubeexec.controller.kube.InteractionRecorder;
 import io.kubeexec.controller.kube.LeaderElection;
 import io.kubeexec.controller.kube.PodEvents;
+import io.kubeexec.controller.kube.TrackingOptOut;
+import io.kubeexec.controller.kube.TtlPolicy;
 import io.kubeexec.controller.metrics.Metrics;
 import io.kubeexec.controller.tls.ReloadingKeyManager;
 import org.apache.camel.CamelConfiguration;
@@ -61,7 +63,7 @@ public class ControllerConfiguration implements CamelConfiguration {
         for (String queue : List.of("interact", "extend")) {
             metrics.queueDepth(queue, () -> queueDepth(context, queue));
         }
-        PodEvents events = new PodEvents(clock, instance);
+        PodEvents events = new PodEvents(clock, instance, settings.dryRun());
         Health health = new Health(client, clock);
         LeaderElection leadership = settings.leaderElect()
                 ? LeaderElection.start(client, settings.leaseNamespace(), instance)
@@ -74,9 +76,12 @@ public class ControllerConfiguration implements CamelConfiguration {
         bind(context, "undertow", new WebhookUndertowComponent(settings.maxBodyBytes()));
         bind(context, "admissionWebhook", new AdmissionWebhook(
                 new InteractionClassifier(settings.detectPortForward()),
-                new PodUpdatePolicy(settings.keys(), settings.maxExtension(), settings.detectDebug()),
+                new PodUpdatePolicy(settings.keys(), settings.maxExtension(), settings.detectDebug(),
+                        settings.extensionGroups()),
                 exemption, settings.maxBodyBytes(), settings.denyWhenQueueFull(), clock, metrics));
-        bind(context, "interactionRecorder", new InteractionRecorder(client, settings.keys(), settings.ttl(), events));
+        bind(context, "interactionRecorder", new InteractionRecorder(client, settings.keys(),
+                new TtlPolicy(settings.keys(), settings.ttl(), settings.maxTtl()), new TrackingOptOut(settings.keys()),
+                events));
         bind(context, "extensionRecorder", new ExtensionRecorder(client, settings.keys(), events, metrics));
         bind(context, "evictionScan", new EvictionScan(client, settings.keys(), exemption,
                 new EvictionSchedule(settings.dryRun(), settings.evictBarePods()), new Evictor(client), events,

@@ -23,6 +23,8 @@ public enum Flag {
     ON_QUEUE_FULL("on-queue-full", "when a queue stays full: deny the request, or allow it untracked (deny|allow)"),
     ENQUEUE_TIMEOUT("enqueue-timeout", "how long the webhook waits for room in a full queue (Go duration)"),
     MAX_EXTENSION("max-extension", "largest extension a user may request (Go duration)"),
+    MAX_TTL("max-ttl", "largest TTL a podTTL annotation on a pod or namespace may ask for; larger is capped (Go duration)"),
+    EXTENSION_GROUPS("extension-groups", "comma-separated groups whose members may extend; empty means anyone"),
     DRY_RUN("dry-run", "audit mode: label, annotate and emit Events, never evict"),
     DETECT_PORTFORWARD("detect-portforward", "count kubectl port-forward as an interaction"),
     DETECT_DEBUG("detect-debug", "count kubectl debug (a new ephemeral container) as an interaction"),

@@ -32,6 +32,8 @@ public record Settings(
         boolean denyWhenQueueFull,
         Duration enqueueTimeout,
         Duration maxExtension,
+        Duration maxTtl,
+        Set<String> extensionGroups,
         boolean dryRun,
         boolean detectPortForward,
         boolean detectDebug,
@@ -76,6 +78,11 @@ public record Settings(
         if (scanInterval.toMillis() < 100) {
             throw invalid(Flag.SCAN_INTERVAL, raw, "must be at least 100ms");
         }
+        Duration ttl = Duration.ofSeconds(ttlSeconds);
+        Duration maxTtl = nonNegative(Flag.MAX_TTL, raw);
+        if (ttl.compareTo(maxTtl) > 0) {
+            throw invalid(Flag.MAX_TTL, raw, "must not be below -ttl-seconds (" + ttlSeconds + "s)");
+        }
         String leaseNamespace = raw.get(Flag.LEASE_NAMESPACE).trim();
         if (leaseNamespace.isEmpty()) {
             leaseNamespace = System.getenv().getOrDefault("POD_NAMESPACE", "default");
@@ -87,14 +94,15 @@ public record Settings(
                 (int) integer(Flag.EXTEND_CHAN_SIZE, raw, 1, 1_000_000),
                 (int) integer(Flag.INTERACT_CHAN_SIZE, raw, 1, 1_000_000),
                 logLevel,
-                Arrays.stream(raw.get(Flag.NAMESPACE_ALLOWLIST).split(","))
-                        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
+                list(Flag.NAMESPACE_ALLOWLIST, raw),
                 (int) integer(Flag.PORT, raw, 1, 65535),
-                Duration.ofSeconds(ttlSeconds),
+                ttl,
                 scanInterval,
                 onQueueFull.equals("deny"),
                 nonNegative(Flag.ENQUEUE_TIMEOUT, raw),
                 nonNegative(Flag.MAX_EXTENSION, raw),
+                maxTtl,
+                list(Flag.EXTENSION_GROUPS, raw),
                 bool(Flag.DRY_RUN, raw),
                 bool(Flag.DETECT_PORTFORWARD, raw),
                 bool(Flag.DETECT_DEBUG, raw),
@@ -135,6 +143,11 @@ public record Settings(
             throw invalid(Flag.ROUTES_DIR, raw, "is not a directory");
         }
         return dir;
+    }
+
+    private static Set<String> list(Flag flag, Map<Flag, String> raw) {
+        return Arrays.stream(raw.get(flag).split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
     }
 
     private static Path readableFile(Flag flag, Map<Flag, String> raw) {

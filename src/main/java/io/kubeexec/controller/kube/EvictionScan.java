@@ -71,6 +71,15 @@ public final class EvictionScan {
         if (!isLeader.getAsBoolean()) {
             return List.of();
         }
+        long started = System.nanoTime();
+        try {
+            return scanInteractedPods();
+        } finally {
+            metrics.scanDuration(System.nanoTime() - started);
+        }
+    }
+
+    private List<PodEvent> scanInteractedPods() {
         List<Pod> pods;
         try {
             pods = client.pods().inAnyNamespace().withLabel(keys.initialInteractionTimestamp()).list().getItems();
@@ -124,9 +133,11 @@ public final class EvictionScan {
             case WAIT:
                 return List.of();
             case SKIP_DRY_RUN:
-                return announceSkipOnce(ref, "audit mode (-dry-run) never evicts");
+                return announceSkipOnce(ref, "audit mode (-dry-run) never evicts",
+                        events.wouldBeEvicted(ref, state.get().evictionTime()));
             case SKIP_BARE_POD:
-                return announceSkipOnce(ref, "the pod has no owner to recreate it (-evict-bare-pods=false)");
+                String why = "the pod has no owner to recreate it (-evict-bare-pods=false)";
+                return announceSkipOnce(ref, why, events.skippedByPolicy(ref, why));
             default:
                 break;
         }
@@ -135,7 +146,12 @@ public final class EvictionScan {
             return List.of();
         }
         Evictor.Outcome outcome = evictor.evict(ref);
-        metrics.eviction(outcome.result().name().toLowerCase(java.util.Locale.ROOT));
+        metrics.eviction(switch (outcome.result()) {
+            case EVICTED -> "evicted";
+            case BLOCKED -> "pdb_blocked";
+            case GONE -> "gone";
+            case FAILED -> "error";
+        });
         switch (outcome.result()) {
             case EVICTED:
                 backoffs.remove(ref.uid());
@@ -192,11 +208,11 @@ public final class EvictionScan {
         return annotations;
     }
 
-    private List<PodEvent> announceSkipOnce(PodRef ref, String why) {
+    private List<PodEvent> announceSkipOnce(PodRef ref, String why, PodEvent announcement) {
         if (announcedSkips.add(ref.uid())) {
             metrics.eviction("skipped");
             LOG.info("pod={}/{}: due, but not evicted: {}", ref.namespace(), ref.name(), why);
-            return List.of(events.skippedByPolicy(ref, why));
+            return List.of(announcement);
         }
         return List.of();
     }

@@ -80,7 +80,7 @@ public final class ExtensionRecorder {
             }
             throw KubernetesCalls.retryable("PATCH pod " + where, e);
         }
-        metrics.extension();
+        metrics.extensionGranted();
         LOG.info("pod={} user={} extension={}: new eviction time {}", where, request.username(),
                 request.extensionText(), GoTime.format(evictionTime));
         PodRef ref = PodRef.of(pod);

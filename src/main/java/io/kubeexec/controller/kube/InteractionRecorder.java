@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -17,16 +19,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The interact queue's worker. On a pod's first interaction it writes the three labels and the termination
- * annotation and returns Events 1 and 2; on later ones it only appends to the interactions annotation. Writes are
- * merge patches carrying the {@code resourceVersion} read, so two replicas never both label a pod.
+ * annotation and returns Events 1 and 2; on later ones it only appends to the interactions annotation. The TTL and
+ * any opt-out come from the pod and its namespace, read at the first interaction. Writes are merge patches carrying
+ * the {@code resourceVersion} read, so two replicas never both label a pod.
  */
 public final class InteractionRecorder {
 
@@ -38,13 +41,16 @@ public final class InteractionRecorder {
 
     private final KubernetesClient client;
     private final PodKeys keys;
-    private final Duration ttl;
+    private final TtlPolicy ttlPolicy;
+    private final TrackingOptOut optOut;
     private final PodEvents events;
 
-    public InteractionRecorder(KubernetesClient client, PodKeys keys, Duration ttl, PodEvents events) {
+    public InteractionRecorder(KubernetesClient client, PodKeys keys, TtlPolicy ttlPolicy, TrackingOptOut optOut,
+            PodEvents events) {
         this.client = client;
         this.keys = keys;
-        this.ttl = ttl;
+        this.ttlPolicy = ttlPolicy;
+        this.optOut = optOut;
         this.events = events;
     }
 
@@ -64,17 +70,29 @@ public final class InteractionRecorder {
                 return List.of();
             }
             boolean first = !labels(pod).containsKey(keys.initialInteractionTimestamp());
+            TtlPolicy.Applied ttl = null;
+            if (first) {
+                Namespace namespace = namespace(interaction.namespace());
+                Optional<String> optedOut = optOut.reason(labels(pod), labels(namespace));
+                if (optedOut.isPresent()) {
+                    LOG.info("pod={} user={} kind={}: not tracked, opted out by the {}", where,
+                            interaction.username(), interaction.kind().label(), optedOut.get());
+                    return List.of();
+                }
+                ttl = ttlPolicy.decide(annotations(pod), annotations(namespace));
+                ttl.warnings().forEach(w -> LOG.warn("pod={}: {}", where, w));
+            }
             ObjectNode metadata = JSON.createObjectNode();
             metadata.put("resourceVersion", pod.getMetadata().getResourceVersion());
             ObjectNode annotations = metadata.putObject("annotations");
             annotations.put(keys.interactions(), appendedInteractions(pod, interaction));
             Instant initial = interaction.time().truncatedTo(ChronoUnit.SECONDS);
-            Instant evictionTime = initial.plus(ttl);
+            Instant evictionTime = first ? initial.plus(ttl.ttl()) : null;
             if (first) {
                 ObjectNode labels = metadata.putObject("labels");
                 labels.put(keys.initialInteractionTimestamp(), Long.toString(initial.getEpochSecond()));
                 labels.put(keys.interactorUsername(), UsernameLabel.of(interaction.username()));
-                labels.put(keys.ttlDuration(), GoDuration.format(ttl));
+                labels.put(keys.ttlDuration(), GoDuration.format(ttl.ttl()));
                 annotations.put(keys.terminationTime(), GoTime.format(evictionTime));
             }
             ObjectNode patch = JSON.createObjectNode();
@@ -99,13 +117,32 @@ public final class InteractionRecorder {
                         interaction.username(), interaction.kind().label());
                 return List.of();
             }
-            LOG.info("pod={} user={} kind={}: labelled, eviction at {}", where, interaction.username(),
-                    interaction.kind().label(), GoTime.format(evictionTime));
+            LOG.info("pod={} user={} kind={}: labelled, TTL {} from {}, eviction at {}", where,
+                    interaction.username(), interaction.kind().label(), GoDuration.format(ttl.ttl()), ttl.source(),
+                    GoTime.format(evictionTime));
             PodRef ref = PodRef.of(pod);
             return List.of(events.interacted(ref, interaction.username(), initial),
                     events.willBeEvicted(ref, evictionTime));
         }
         throw new RetryableFailure("pod " + where + " kept changing while being labelled");
+    }
+
+    /**
+     * The pod's namespace, for its opt-out label and TTL annotation. If it cannot be read for good (no RBAC to get
+     * namespaces, say) the pod is still tracked, with the pod's own settings and the flags: never lose a pod.
+     */
+    private Namespace namespace(String name) {
+        try {
+            Namespace namespace = client.namespaces().withName(name).get();
+            return namespace == null ? new Namespace() : namespace;
+        } catch (KubernetesClientException e) {
+            if (KubernetesCalls.canSucceedLater(e)) {
+                throw KubernetesCalls.retryable("GET namespace " + name, e);
+            }
+            LOG.warn("namespace={}: cannot be read (HTTP {}), its labels and annotations are not applied: {}", name,
+                    e.getCode(), e.getMessage());
+            return new Namespace();
+        }
     }
 
     private String appendedInteractions(Pod pod, Interaction interaction) {
@@ -137,13 +174,13 @@ public final class InteractionRecorder {
         return list.toString();
     }
 
-    static Map<String, String> labels(Pod pod) {
-        Map<String, String> labels = pod.getMetadata().getLabels();
+    static Map<String, String> labels(HasMetadata object) {
+        Map<String, String> labels = object.getMetadata() == null ? null : object.getMetadata().getLabels();
         return labels == null ? Map.of() : labels;
     }
 
-    static Map<String, String> annotations(Pod pod) {
-        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    static Map<String, String> annotations(HasMetadata object) {
+        Map<String, String> annotations = object.getMetadata() == null ? null : object.getMetadata().getAnnotations();
         return annotations == null ? Map.of() : annotations;
     }
 }

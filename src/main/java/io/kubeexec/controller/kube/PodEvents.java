@@ -31,10 +31,13 @@ public final class PodEvents {
 
     private final Clock clock;
     private final String instance;
+    private final boolean auditMode;
 
-    public PodEvents(Clock clock, String instance) {
+    /** In audit mode ({@code -dry-run}) the eviction Events say what would happen, since nothing is evicted. */
+    public PodEvents(Clock clock, String instance, boolean auditMode) {
         this.clock = clock;
         this.instance = instance;
+        this.auditMode = auditMode;
     }
 
     /** Event 1. */
@@ -46,8 +49,10 @@ public final class PodEvents {
     /** Event 2. */
     public PodEvent willBeEvicted(PodRef pod, Instant evictionTime) {
         Duration left = EvictionSchedule.roundedToSeconds(Duration.between(clock.instant(), evictionTime));
-        return event(pod, "Schedule", "Pod will be evicted at time " + GoTime.format(evictionTime)
-                + " (in about " + GoDuration.format(left) + ")", "schedule " + evictionTime);
+        String when = "at time " + GoTime.format(evictionTime) + " (in about " + GoDuration.format(left) + ")";
+        return event(pod, "Schedule", auditMode
+                ? "Pod would be evicted " + when + "; audit mode (-dry-run) never evicts"
+                : "Pod will be evicted " + when, "schedule " + evictionTime);
     }
 
     /** Event 3. */
@@ -65,6 +70,12 @@ public final class PodEvents {
         // Announced once per pod: later blocked attempts are only logged.
         return event(pod, "Evict", "Pod eviction is blocked by a PodDisruptionBudget; it will be retried: " + detail,
                 "blocked");
+    }
+
+    /** Audit mode, once the pod is due. */
+    public PodEvent wouldBeEvicted(PodRef pod, Instant evictionTime) {
+        return event(pod, "Evict", "Pod would be evicted at time " + GoTime.format(evictionTime)
+                + " because its interaction TTL expired; audit mode (-dry-run) never evicts");
     }
 
     public PodEvent skippedByPolicy(PodRef pod, String why) {

@@ -11,45 +11,48 @@ import java.util.function.LongSupplier;
 
 /**
  * The controller's Prometheus metrics, in the text exposition format served on {@code /metrics}. Small and
- * dependency-free: a few counters, the queue depths, and one latency histogram.
+ * dependency-free: a few counters, the queue depths, and two histograms.
  */
 public final class Metrics {
 
     private static final String PREFIX = "kube_exec_controller_";
-    private static final double[] LATENCY_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
 
     private final Map<String, String> help = new ConcurrentHashMap<>();
     private final SortedMap<String, LongAdder> counters = new ConcurrentSkipListMap<>();
     private final SortedMap<String, LongSupplier> gauges = new ConcurrentSkipListMap<>();
-    private final AtomicLong[] latencyBuckets = new AtomicLong[LATENCY_BUCKETS.length];
-    private final AtomicLong latencyCount = new AtomicLong();
-    private final AtomicLong latencyNanos = new AtomicLong();
+    private final Histogram admissionLatency = new Histogram("admission_duration_seconds",
+            "Time to decide an AdmissionReview.", 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1);
+    private final Histogram scanDuration = new Histogram("eviction_scan_duration_seconds",
+            "Time of one eviction scan: the LIST of interacted pods and the evictions due.",
+            0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
 
     public Metrics() {
-        for (int i = 0; i < latencyBuckets.length; i++) {
-            latencyBuckets[i] = new AtomicLong();
-        }
         help.put("interactions_total", "Interactions admitted and queued, by kind.");
-        help.put("extensions_total", "Extensions recorded.");
-        help.put("evictions_total", "Eviction attempts by result (evicted, blocked, gone, failed, skipped).");
+        help.put("extensions_total", "Extension requests: granted (recorded on the pod) or denied by the webhook.");
+        help.put("evictions_total",
+                "Eviction attempts by result (evicted, pdb_blocked, gone, error; skipped: due, but kept by policy).");
         help.put("queue_rejections_total", "Requests that found a queue full after the enqueue timeout.");
         help.put("queue_depth", "Items waiting in a queue.");
-        help.put("admission_duration_seconds", "Time to decide an AdmissionReview.");
         // Every series exists from the start, so a scrape shows it before it first moves.
         register("interactions_total", "kind", "exec", "attach", "cp", "portforward", "debug");
-        register("evictions_total", "result", "evicted", "blocked", "gone", "failed", "skipped");
+        register("extensions_total", "result", "granted", "denied");
+        register("evictions_total", "result", "evicted", "pdb_blocked", "gone", "error", "skipped");
         register("queue_rejections_total", "queue", "interact", "extend");
-        counters.put("extensions_total", new LongAdder());
     }
 
     public void interaction(String kind) {
         count("interactions_total", "kind", kind);
     }
 
-    public void extension() {
-        count("extensions_total", null, null);
+    public void extensionGranted() {
+        count("extensions_total", "result", "granted");
     }
 
+    public void extensionDenied() {
+        count("extensions_total", "result", "denied");
+    }
+
+    /** One of evicted, pdb_blocked, gone, error, skipped. */
     public void eviction(String result) {
         count("evictions_total", "result", result);
     }
@@ -63,14 +66,11 @@ public final class Metrics {
     }
 
     public void admissionLatency(long nanos) {
-        double seconds = nanos / 1e9;
-        for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
-            if (seconds <= LATENCY_BUCKETS[i]) {
-                latencyBuckets[i].incrementAndGet();
-            }
-        }
-        latencyCount.incrementAndGet();
-        latencyNanos.addAndGet(nanos);
+        admissionLatency.observe(nanos);
+    }
+
+    public void scanDuration(long nanos) {
+        scanDuration.observe(nanos);
     }
 
     private void register(String name, String label, String... values) {
@@ -91,16 +91,8 @@ public final class Metrics {
             lastName = header(out, gauge.getKey(), "gauge", lastName);
             out.append(PREFIX).append(gauge.getKey()).append(' ').append(gauge.getValue().getAsLong()).append('\n');
         }
-        String name = PREFIX + "admission_duration_seconds";
-        out.append("# HELP ").append(name).append(' ').append(help.get("admission_duration_seconds")).append('\n');
-        out.append("# TYPE ").append(name).append(" histogram\n");
-        for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
-            out.append(name).append("_bucket{le=\"").append(format(LATENCY_BUCKETS[i])).append("\"} ")
-                    .append(latencyBuckets[i].get()).append('\n');
-        }
-        out.append(name).append("_bucket{le=\"+Inf\"} ").append(latencyCount.get()).append('\n');
-        out.append(name).append("_sum ").append(format(latencyNanos.get() / 1e9)).append('\n');
-        out.append(name).append("_count ").append(latencyCount.get()).append('\n');
+        admissionLatency.appendTo(out);
+        scanDuration.appendTo(out);
         return out.toString();
     }
 
@@ -119,10 +111,54 @@ public final class Metrics {
     }
 
     private static String series(String name, String label, String value) {
-        return label == null ? name : name + "{" + label + "=\"" + value.replace("\"", "") + "\"}";
+        return name + "{" + label + "=\"" + value.replace("\"", "") + "\"}";
     }
 
     private static String format(double value) {
         return String.format(Locale.ROOT, "%s", value);
+    }
+
+    /** A Prometheus histogram of durations in seconds, with cumulative buckets. */
+    private static final class Histogram {
+
+        private final String name;
+        private final String help;
+        private final double[] bounds;
+        private final AtomicLong[] buckets;
+        private final AtomicLong count = new AtomicLong();
+        private final AtomicLong nanos = new AtomicLong();
+
+        Histogram(String name, String help, double... bounds) {
+            this.name = PREFIX + name;
+            this.help = help;
+            this.bounds = bounds;
+            this.buckets = new AtomicLong[bounds.length];
+            for (int i = 0; i < bounds.length; i++) {
+                buckets[i] = new AtomicLong();
+            }
+        }
+
+        void observe(long elapsedNanos) {
+            double seconds = elapsedNanos / 1e9;
+            for (int i = 0; i < bounds.length; i++) {
+                if (seconds <= bounds[i]) {
+                    buckets[i].incrementAndGet();
+                }
+            }
+            count.incrementAndGet();
+            nanos.addAndGet(elapsedNanos);
+        }
+
+        void appendTo(StringBuilder out) {
+            out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+            out.append("# TYPE ").append(name).append(" histogram\n");
+            for (int i = 0; i < bounds.length; i++) {
+                out.append(name).append("_bucket{le=\"").append(format(bounds[i])).append("\"} ")
+                        .append(buckets[i].get()).append('\n');
+            }
+            out.append(name).append("_bucket{le=\"+Inf\"} ").append(count.get()).append('\n');
+            out.append(name).append("_sum ").append(format(nanos.get() / 1e9)).append('\n');
+            out.append(name).append("_count ").append(count.get()).append('\n');
+        }
     }
 }

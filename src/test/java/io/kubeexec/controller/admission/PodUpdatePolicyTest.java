@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +23,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 class PodUpdatePolicyTest {
 
     private static final Instant NOW = Instant.parse("2021-10-16T18:10:00Z");
-    private static final PodUpdatePolicy POLICY = new PodUpdatePolicy(PodKeys.DEFAULT, Duration.ofHours(24), true);
+    private static final PodUpdatePolicy POLICY =
+            new PodUpdatePolicy(PodKeys.DEFAULT, Duration.ofHours(24), true, Set.of());
 
     /** The original's message, to the character. */
     private static final String PROTECTED = "The following Pod labels cannot be updated or removed once set: "
@@ -301,7 +303,8 @@ class PodUpdatePolicyTest {
 
     @Test
     void shouldHonourALowerMaximumExtension() {
-        PodUpdatePolicy strict = new PodUpdatePolicy(PodKeys.DEFAULT, Duration.ofMinutes(30), true);
+        PodUpdatePolicy strict =
+                new PodUpdatePolicy(PodKeys.DEFAULT, Duration.ofMinutes(30), true, Set.of());
         String request = INTERACTED + ",\"annotations\":{\"box.com/podExtendedDuration\":\"31m\"}";
 
         PodUpdatePolicy.Verdict verdict = strict.evaluate(update(INTERACTED, request), NOW);
@@ -318,6 +321,74 @@ class PodUpdatePolicyTest {
         assertThat(POLICY.evaluate(update(INTERACTED, request), NOW).message()).isEqualTo(
                 "The given annotation has a negative duration set in the Pod object: "
                         + "box.com/podExtendedDuration=-5m (an extension can only add time)");
+    }
+
+    // -extension-groups: only members of the listed groups may extend.
+
+    @Test
+    void shouldDenyAnExtensionFromAUserInNoneOfTheExtensionGroupsNamingTheRule() {
+        PodUpdatePolicy onlyOncall = new PodUpdatePolicy(PodKeys.DEFAULT, Duration.ofHours(24), true,
+                Set.of("oncall", "sre"));
+        String request = INTERACTED + ",\"annotations\":{\"box.com/podExtendedDuration\":\"1h\"}";
+
+        PodUpdatePolicy.Verdict verdict = onlyOncall.evaluate(update(INTERACTED, request), NOW);
+
+        assertThat(verdict.allowed()).isFalse();
+        assertThat(verdict.extensionDenied()).isTrue();
+        assertThat(verdict.message()).isEqualTo("Extension denied by the rule -extension-groups: only members of "
+                + "oncall, sre may set box.com/podExtendedDuration, and user 'bob@example.com' is in none of them");
+    }
+
+    @Test
+    void shouldQueueAnExtensionFromAMemberOfAnExtensionGroup() {
+        PodUpdatePolicy devsMayExtend = new PodUpdatePolicy(PodKeys.DEFAULT, Duration.ofHours(24), true,
+                Set.of("oncall", "devs"));
+        String request = INTERACTED + ",\"annotations\":{\"box.com/podExtendedDuration\":\"1h\"}";
+
+        PodUpdatePolicy.Verdict verdict = devsMayExtend.evaluate(update(INTERACTED, request), NOW);
+
+        assertThat(verdict.allowed()).isTrue();
+        assertThat(verdict.extension()).isPresent();
+    }
+
+    @Test
+    void shouldNotApplyTheExtensionGroupsToOtherChanges() {
+        PodUpdatePolicy onlyOncall = new PodUpdatePolicy(PodKeys.DEFAULT, Duration.ofHours(24), true,
+                Set.of("oncall"));
+        String relabelled = INTERACTED.replace("\"app\":\"web\"", "\"app\":\"web2\"");
+
+        assertThat(onlyOncall.evaluate(update(INTERACTED, relabelled), NOW).allowed()).isTrue();
+    }
+
+    @Test
+    void shouldMarkEveryRefusedExtensionAsADeniedExtension() {
+        String invalid = INTERACTED + ",\"annotations\":{\"box.com/podExtendedDuration\":\"soon\"}";
+        String removal = "\"labels\":{\"app\":\"web\"}";
+
+        assertThat(POLICY.evaluate(update(INTERACTED, invalid), NOW).extensionDenied()).isTrue();
+        assertThat(POLICY.evaluate(update(INTERACTED, removal), NOW).extensionDenied()).isFalse();
+    }
+
+    // The opt-out label comes with the pod's creation only: adding it later would let anyone escape tracking.
+
+    @Test
+    void shouldDenyAddingTheOptOutLabelToAnExistingPod() {
+        String optedOut = "\"labels\":{\"app\":\"web\",\"box.com/podInteractionTracking\":\"disabled\"}";
+
+        PodUpdatePolicy.Verdict verdict = POLICY.evaluate(update("\"labels\":{\"app\":\"web\"}", optedOut), NOW);
+
+        assertThat(verdict.allowed()).isFalse();
+        assertThat(verdict.message()).isEqualTo(
+                "The Pod label box.com/podInteractionTracking=disabled can only be set when the Pod is created");
+    }
+
+    @Test
+    void shouldAllowKeepingOrRemovingAnOptOutLabelThePodWasCreatedWith() {
+        String optedOut = "\"labels\":{\"app\":\"web\",\"box.com/podInteractionTracking\":\"disabled\"}";
+        String relabelled = optedOut.replace("\"web\"", "\"web2\"");
+
+        assertThat(POLICY.evaluate(update(optedOut, relabelled), NOW).allowed()).isTrue();
+        assertThat(POLICY.evaluate(update(optedOut, "\"labels\":{\"app\":\"web\"}"), NOW).allowed()).isTrue();
     }
 
     // kubectl debug: a new ephemeral container is an interaction.
@@ -393,7 +464,7 @@ class PodUpdatePolicyTest {
         String after = "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"web-0\"},"
                 + "\"spec\":{\"ephemeralContainers\":[" + DEBUGGER + "]}}";
 
-        PodUpdatePolicy.Verdict verdict = new PodUpdatePolicy(PodKeys.DEFAULT, Duration.ofHours(24), false)
+        PodUpdatePolicy.Verdict verdict = new PodUpdatePolicy(PodKeys.DEFAULT, Duration.ofHours(24), false, Set.of())
                 .evaluate(review("ephemeralcontainers", before, after), NOW);
 
         assertThat(verdict.allowed()).isTrue();
@@ -412,7 +483,7 @@ class PodUpdatePolicyTest {
     // A new installation may choose another key prefix.
 
     private static final PodUpdatePolicy CUSTOM =
-            new PodUpdatePolicy(new PodKeys("example.org/"), Duration.ofHours(24), true);
+            new PodUpdatePolicy(new PodKeys("example.org/"), Duration.ofHours(24), true, Set.of());
     private static final String CUSTOM_INTERACTED = """
             "labels":{"app":"web","example.org/podInitialInteractionTimestamp":"1634408037",\
             "example.org/podInteractorUsername":"alice","example.org/podTTLDuration":"10m0s"}""";

@@ -219,6 +219,8 @@ class CommandLineTest {
             assertThat(settings.evictBarePods()).isFalse();
             assertThat(settings.maxBodyBytes()).isEqualTo(8L * 1024 * 1024);
             assertThat(settings.keys().prefix()).isEqualTo("box.com/");
+            assertThat(settings.maxTtl()).isEqualTo(Duration.ofHours(24));
+            assertThat(settings.extensionGroups()).isEmpty();
             assertThat(settings.certPath()).isEqualTo(Path.of(cert));
             assertThat(settings.keyPath()).isEqualTo(Path.of(key));
         }
@@ -228,7 +230,7 @@ class CommandLineTest {
             Settings settings = settings("-port", "1", "-ttl-seconds", "0", "-log-level", "DEBUG",
                     "-namespace-allowlist", " kube-system, infra ,,", "-scan-interval", "100ms",
                     "-on-queue-full", "allow", "-dry-run", "--evict-bare-pods=true", "-max-extension", "2h",
-                    "-api-server", "https://10.0.0.1:6443");
+                    "-api-server", "https://10.0.0.1:6443", "-max-ttl", "0s", "-extension-groups", "oncall, sre,");
 
             assertThat(settings.port()).isEqualTo(1);
             assertThat(settings.ttl()).isZero();
@@ -240,6 +242,8 @@ class CommandLineTest {
             assertThat(settings.evictBarePods()).isTrue();
             assertThat(settings.maxExtension()).isEqualTo(Duration.ofHours(2));
             assertThat(settings.apiServer()).isEqualTo("https://10.0.0.1:6443");
+            assertThat(settings.maxTtl()).isZero();
+            assertThat(settings.extensionGroups()).isEqualTo(Set.of("oncall", "sre"));
         }
 
         @Test
@@ -267,6 +271,8 @@ class CommandLineTest {
                 dry-run            | yes     | invalid value "yes" for -dry-run: must be true or false
                 api-server         | 10.0.0.1:6443 | invalid value "10.0.0.1:6443" for -api-server: must be an http(s) URL
                 max-extension      | -1h     | invalid value "-1h" for -max-extension: must not be negative
+                max-ttl            | -1h     | invalid value "-1h" for -max-ttl: must not be negative
+                max-ttl            | 5m      | invalid value "5m" for -max-ttl: must not be below -ttl-seconds (600s)
                 """)
         void anInvalidValueStopsStartUpWithOneLineNamingTheFlag(String flag, String value, String message) {
             assertThatThrownBy(() -> settings("-" + flag + "=" + value))

@@ -44,6 +44,7 @@ final class ControllerInterface {
     static final Set<String> CLUSTER_PERMISSIONS = Set.of(
             " pods get", " pods list", " pods watch", " pods patch",
             " pods/eviction create",
+            " namespaces get",
             " events create", " events patch",
             "events.k8s.io events create", "events.k8s.io events patch");
 

@@ -1,0 +1,131 @@
+package io.kubeexec.e2e;
+
+import io.kubeexec.controller.support.TestController;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The controller as an operator runs it: the real launcher {@code bin/kube-exec-controller} as a child process,
+ * with the test certificate, on a free port, logging to {@code target/<name>.log}.
+ */
+public final class ControllerProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .sslContext(TestController.trustingTestCertificate()).connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String name;
+    private final int port;
+    private final Path log;
+    private final Process process;
+
+    private ControllerProcess(String name, int port, Path log, Process process) {
+        this.name = name;
+        this.port = port;
+        this.log = log;
+        this.process = process;
+    }
+
+    /** Starts a controller named {@code name} (also its leader-election identity) with the flags given. */
+    public static ControllerProcess start(String name, Path kubeconfig, String... flags) throws IOException {
+        int port = TestController.freePort();
+        Path log = Path.of(System.getProperty("project.build.directory", "target"), name + ".log");
+        List<String> command = new ArrayList<>(List.of("bin/kube-exec-controller",
+                "-cert-path", TestController.resource("tls/tls.crt").toString(),
+                "--key-path=" + TestController.resource("tls/tls.key"),
+                "-port", Integer.toString(port),
+                "-bind-address", "127.0.0.1"));
+        command.addAll(List.of(flags));
+        ProcessBuilder launcher = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        launcher.environment().put("KUBECONFIG", kubeconfig.toString());
+        launcher.environment().put("HOSTNAME", name);
+        launcher.environment().put("KEC_JAR", System.getProperty("controller.jar", "target/kube-exec-controller.jar"));
+        return new ControllerProcess(name, port, log, launcher.start());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** Waits until readiness answers 200; fails with the log if the process exits first. */
+    public ControllerProcess awaitReady() {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited:\n" + log());
+            }
+            try {
+                return get("/health/readiness").statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return this;
+    }
+
+    public HttpResponse<String> get(String path) throws IOException {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build());
+    }
+
+    public HttpResponse<String> post(String path, String body) throws IOException {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) throws IOException {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("https://127.0.0.1:" + port + path);
+    }
+
+    public String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** SIGKILL: no shutdown hook runs, so a Lease is not released; as when a node dies. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -21,10 +21,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,8 +48,7 @@ class ControllerE2EIT {
     private KubeAPIServer apiServer;
     private Path kubeconfig;
     private KubernetesClient kube;
-    private Process controller;
-    private Path controllerLog;
+    private ControllerProcess controller;
     private int port;
 
     @BeforeAll
@@ -65,21 +60,13 @@ class ControllerE2EIT {
         Files.writeString(kubeconfig, apiServer.getKubeConfigYaml());
         kube = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(apiServer.getKubeConfigYaml())).build();
 
-        port = TestController.freePort();
-        controllerLog = Path.of(System.getProperty("project.build.directory", "target"), "e2e-controller.log");
-        ProcessBuilder launcher = new ProcessBuilder("bin/kube-exec-controller",
-                "-cert-path", TestController.resource("tls/tls.crt").toString(),
-                "--key-path=" + TestController.resource("tls/tls.key"),
-                "-port", Integer.toString(port),
-                "-bind-address", "127.0.0.1",
+        controller = ControllerProcess.start("e2e-controller", kubeconfig,
                 "-ttl-seconds", Integer.toString(TTL_SECONDS),
                 "-scan-interval", "1s",
-                "-shutdown-delay", "0s")
-                .redirectErrorStream(true).redirectOutput(controllerLog.toFile());
-        launcher.environment().put("KUBECONFIG", kubeconfig.toString());
-        launcher.environment().put("KEC_JAR", System.getProperty("controller.jar", "target/kube-exec-controller.jar"));
-        controller = launcher.start();
-        awaitReady();
+                "-shutdown-delay", "0s",
+                "-max-ttl", "1h",
+                "-extension-groups", "system:masters,extenders").awaitReady();
+        port = controller.port();
 
         kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
                 .create();
@@ -88,9 +75,8 @@ class ControllerE2EIT {
 
     @AfterAll
     void stop() throws Exception {
-        if (controller != null && controller.isAlive()) {
-            controller.destroy();
-            controller.waitFor();
+        if (controller != null) {
+            controller.close();
         }
         if (kube != null) {
             kube.close();
@@ -150,6 +136,90 @@ class ControllerE2EIT {
                 .containsKey("box.com/podInitialInteractionTimestamp");
     }
 
+    // SPEC section 7 on the real API server: TTL by scope, opt-out by label, extension groups. After the eviction
+    // scenario, so that exec-me's short TTL leaves the extension scenario enough time.
+
+    @Test
+    @Order(5)
+    void ttlAnnotationsOnThePodOrItsNamespaceSetTheTtlLabelCappedByMaxTtl() {
+        createNamespace("e2e-long", Map.of(), Map.of("box.com/podTTL", "45m"));
+        createPod("e2e-long", "from-namespace", Map.of(), Map.of());
+        createPod(NS, "own-ttl", Map.of(), Map.of("box.com/podTTL", "30m"));
+        createPod(NS, "capped-ttl", Map.of(), Map.of("box.com/podTTL", "3h"));
+
+        kubectl("exec", "-n", "e2e-long", "from-namespace", "--", "ls");
+        kubectl("exec", "-n", NS, "own-ttl", "--", "ls");
+        kubectl("exec", "-n", NS, "capped-ttl", "--", "ls");
+
+        assertThat(awaitLabelled("e2e-long", "from-namespace").getMetadata().getLabels())
+                .containsEntry("box.com/podTTLDuration", "45m0s");
+        Pod own = awaitLabelled(NS, "own-ttl");
+        long timestamp = Long.parseLong(own.getMetadata().getLabels().get("box.com/podInitialInteractionTimestamp"));
+        assertThat(own.getMetadata().getLabels()).containsEntry("box.com/podTTLDuration", "30m0s");
+        assertThat(own.getMetadata().getAnnotations()).containsEntry("box.com/podTerminationTime",
+                GoTime.format(Instant.ofEpochSecond(timestamp + 1800)));
+        assertThat(awaitLabelled(NS, "capped-ttl").getMetadata().getLabels())
+                .containsEntry("box.com/podTTLDuration", "1h0m0s");
+    }
+
+    @Test
+    @Order(5)
+    void podsOptedOutByTheirOwnOrTheirNamespacesLabelAreNotTracked() {
+        createNamespace("e2e-untracked", Map.of("box.com/podInteractionTracking", "disabled"), Map.of());
+        createPod("e2e-untracked", "in-opted-out-namespace", Map.of(), Map.of());
+        createPod(NS, "opted-out", Map.of("box.com/podInteractionTracking", "disabled"), Map.of());
+
+        kubectl("exec", "-n", "e2e-untracked", "in-opted-out-namespace", "--", "ls");
+        kubectl("exec", "-n", NS, "opted-out", "--", "ls");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(readLog())
+                .contains("pod=e2e-untracked/in-opted-out-namespace user=")
+                .contains("not tracked, opted out by the namespace label box.com/podInteractionTracking=disabled")
+                .contains("not tracked, opted out by the pod label box.com/podInteractionTracking=disabled"));
+        assertThat(kube.pods().inNamespace("e2e-untracked").withName("in-opted-out-namespace").get().getMetadata()
+                .getLabels()).doesNotContainKey("box.com/podInitialInteractionTimestamp");
+        assertThat(kube.pods().inNamespace(NS).withName("opted-out").get().getMetadata().getLabels())
+                .doesNotContainKey("box.com/podInitialInteractionTimestamp");
+    }
+
+    @Test
+    @Order(5)
+    void theOptOutLabelCannotBeAddedToAnExistingPod() {
+        createPod(NS, "late-opt-out", Map.of(), Map.of());
+
+        Command label = kubectl("label", "pod", "-n", NS, "late-opt-out", "box.com/podInteractionTracking=disabled");
+
+        assertThat(label.exitCode()).isNotZero();
+        assertThat(label.stderr()).contains(
+                "The Pod label box.com/podInteractionTracking=disabled can only be set when the Pod is created");
+        assertThat(kube.pods().inNamespace(NS).withName("late-opt-out").get().getMetadata().getLabels())
+                .doesNotContainKey("box.com/podInteractionTracking");
+    }
+
+    @Test
+    @Order(5)
+    void onlyMembersOfTheExtensionGroupsMayExtend() {
+        createPod(NS, "guarded", Map.of(), Map.of());
+        kubectl("exec", "-n", NS, "guarded", "--", "ls");
+        awaitLabelled(NS, "guarded");
+        kubectl("create", "role", "pod-annotator", "-n", NS, "--verb=get,patch", "--resource=pods");
+        kubectl("create", "rolebinding", "pod-annotators", "-n", NS, "--role=pod-annotator",
+                "--group=developers", "--group=extenders");
+
+        Command denied = kubectl("annotate", "pod", "-n", NS, "guarded", "box.com/podExtendedDuration=10m",
+                "--as=mallory", "--as-group=developers");
+        Command allowed = kubectl("annotate", "pod", "-n", NS, "guarded", "box.com/podExtendedDuration=10m",
+                "--as=erin", "--as-group=extenders");
+
+        assertThat(denied.exitCode()).isNotZero();
+        assertThat(denied.stderr()).contains("Extension denied by the rule -extension-groups: only members of "
+                + "extenders, system:masters may set box.com/podExtendedDuration, and user 'mallory' is in none of them");
+        assertThat(allowed.exitCode()).as(allowed.stderr()).isZero();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                kube.pods().inNamespace(NS).withName("guarded").get().getMetadata().getAnnotations())
+                .containsEntry("box.com/podExtensionRequester", "erin"));
+    }
+
     @Test
     @Order(3)
     void anAnnotatedExtensionIsRecordedWithEvent3AndALaterEvictionTime() {
@@ -196,11 +266,12 @@ class ControllerE2EIT {
     @Test
     @Order(6)
     void sigtermTurnsReadinessOffStopsTheListenerThenDrainsAndExits() throws Exception {
-        controller.destroy(); // SIGTERM
+        Process process = controller.process();
+        process.destroy(); // SIGTERM
 
-        assertThat(controller.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         // The JVM exits with 128 + SIGTERM once its shutdown hooks (Camel's graceful stop) have run.
-        assertThat(controller.exitValue()).isIn(0, 143);
+        assertThat(process.exitValue()).isIn(0, 143);
         String log = readLog();
         int readinessOff = log.indexOf("Stopping: readiness is 503");
         int listenerStopped = log.indexOf("Stopping Undertow server");
@@ -211,8 +282,14 @@ class ControllerE2EIT {
     }
 
     private void createPod(String name) {
-        kube.pods().inNamespace(NS).resource(new PodBuilder()
-                .withNewMetadata().withName(name).addToLabels("app", "e2e")
+        createPod(NS, name, Map.of(), Map.of());
+    }
+
+    private void createPod(String namespace, String name, Map<String, String> labels,
+            Map<String, String> annotations) {
+        kube.pods().inNamespace(namespace).resource(new PodBuilder()
+                .withNewMetadata().withName(name).addToLabels("app", "e2e").addToLabels(labels)
+                .withAnnotations(annotations)
                 // An owner to recreate it: bare pods are not evicted by default.
                 .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet").withName("e2e-rs")
                 .withUid("4b7e4a4e-0000-4000-8000-000000000001").withController(true).endOwnerReference()
@@ -221,12 +298,22 @@ class ControllerE2EIT {
                 .build()).create();
     }
 
+    private void createNamespace(String name, Map<String, String> labels, Map<String, String> annotations) {
+        kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels)
+                .withAnnotations(annotations).endMetadata().build()).create();
+    }
+
     private Pod awaitLabelled(String name) {
+        return awaitLabelled(NS, name);
+    }
+
+    private Pod awaitLabelled(String namespace, String name) {
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            Pod pod = kube.pods().inNamespace(NS).withName(name).get();
-            return pod != null && pod.getMetadata().getLabels().containsKey("box.com/podInitialInteractionTimestamp");
+            Pod pod = kube.pods().inNamespace(namespace).withName(name).get();
+            return pod != null
+                    && pod.getMetadata().getLabels().containsKey("box.com/podInitialInteractionTimestamp");
         });
-        return kube.pods().inNamespace(NS).withName(name).get();
+        return kube.pods().inNamespace(namespace).withName(name).get();
     }
 
     /** Core/v1 Events, as {@code kubectl describe pod} shows them. */
@@ -275,28 +362,7 @@ class ControllerE2EIT {
         awaitLabelled("canary");
     }
 
-    private void awaitReady() {
-        HttpClient client = HttpClient.newBuilder().sslContext(TestController.trustingTestCertificate()).build();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            if (!controller.isAlive()) {
-                throw new IllegalStateException("controller exited:\n" + readLog());
-            }
-            try {
-                HttpResponse<String> ready = client.send(HttpRequest.newBuilder(
-                        java.net.URI.create("https://127.0.0.1:" + port + "/health/readiness")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                return ready.statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            }
-        });
-    }
-
     private String readLog() {
-        try {
-            return Files.readString(controllerLog, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return controller.log();
     }
 }

@@ -9,6 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.util.Collections;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,14 +61,59 @@ public final class PemKeyStore {
         };
         Exception last = null;
         for (String algorithm : algorithms) {
+            KeyStore store;
             try {
-                return CertUtils.createKeyStore(stream(cert), stream(key), algorithm, PASSWORD, null, PASSWORD);
+                store = CertUtils.createKeyStore(stream(cert), stream(key), algorithm, PASSWORD, null, PASSWORD);
             } catch (GeneralSecurityException | IOException | RuntimeException e) {
                 last = e;
+                continue;
             }
+            requireMatchingPair(store, certPath, keyPath);
+            return store;
         }
         throw new IllegalArgumentException("cannot load the TLS key pair from " + certPath + " and " + keyPath
                 + ": " + (last == null ? "unknown error" : last.getMessage()), last);
+    }
+
+    /**
+     * A certificate whose public key is not the private key's would fail every handshake. It happens mid-rotation,
+     * when one file is replaced before the other; refusing it keeps the previous pair in service.
+     */
+    private static void requireMatchingPair(KeyStore store, Path certPath, Path keyPath) {
+        try {
+            String alias = Collections.list(store.aliases()).stream().filter(a -> isKey(store, a)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no private key in " + keyPath));
+            PrivateKey privateKey = (PrivateKey) store.getKey(alias, PASSWORD);
+            PublicKey publicKey = store.getCertificate(alias).getPublicKey();
+            String algorithm = switch (privateKey.getAlgorithm()) {
+                case "RSA" -> "SHA256withRSA";
+                case "EC" -> "SHA256withECDSA";
+                default -> privateKey.getAlgorithm();
+            };
+            byte[] challenge = "kube-exec-controller key pair check".getBytes(StandardCharsets.US_ASCII);
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(privateKey);
+            signer.update(challenge);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(publicKey);
+            verifier.update(challenge);
+            if (!verifier.verify(signature)) {
+                throw new IllegalArgumentException("the certificate in " + certPath
+                        + " is not for the private key in " + keyPath);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("the certificate in " + certPath + " is not for the private key in "
+                    + keyPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isKey(KeyStore store, String alias) {
+        try {
+            return store.isKeyEntry(alias);
+        } catch (KeyStoreException e) {
+            return false;
+        }
     }
 
     private static ByteArrayInputStream stream(String text) {

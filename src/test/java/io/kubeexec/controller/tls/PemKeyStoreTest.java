@@ -22,7 +22,6 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,16 +34,8 @@ class PemKeyStoreTest {
     @TempDir
     Path dir;
 
-    /** Runs openssl in the temporary directory; fails the test with openssl's output if it fails. */
     private void openssl(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add("openssl");
-        Collections.addAll(command, args);
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("openssl finished").isTrue();
-        assertThat(process.exitValue()).as("openssl %s%n%s", String.join(" ", args), output).isZero();
+        new Openssl(dir).run(args);
     }
 
     /** A self-signed certificate for key.pem (which must exist), written to cert.pem. */
@@ -54,8 +45,7 @@ class PemKeyStoreTest {
     }
 
     private void rsaPkcs8() throws Exception {
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem",
-                "-subj", "/CN=kube-exec-controller.test", "-days", "2");
+        new Openssl(dir).selfSigned("kube-exec-controller.test", "cert.pem", "key.pem");
     }
 
     private void rsaPkcs1() throws Exception {
@@ -257,5 +247,17 @@ class PemKeyStoreTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void aCertificateForAnotherKeyIsRefusedNamingBothFiles() throws Exception {
+        Openssl openssl = new Openssl(dir);
+        openssl.selfSigned("first.test", "first.crt", "first.key");
+        openssl.selfSigned("second.test", "second.crt", "second.key");
+
+        assertThatThrownBy(() -> PemKeyStore.load(dir.resolve("second.crt"), dir.resolve("first.key")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the certificate in " + dir.resolve("second.crt") + " is not for the private key in "
+                        + dir.resolve("first.key"));
     }
 }

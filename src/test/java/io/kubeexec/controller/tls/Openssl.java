@@ -1,0 +1,38 @@
+package io.kubeexec.controller.tls;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Runs openssl in a directory, as an operator or cert-manager would make key pairs; fails the test if it fails. */
+final class Openssl {
+
+    private final Path dir;
+
+    Openssl(Path dir) {
+        this.dir = dir;
+    }
+
+    void run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add("openssl");
+        Collections.addAll(command, args);
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("openssl finished").isTrue();
+        assertThat(process.exitValue()).as("openssl %s%n%s", String.join(" ", args), output).isZero();
+    }
+
+    /** A new RSA key in {@code key} and a self-signed certificate for {@code cn} in {@code cert}. */
+    void selfSigned(String cn, String cert, String key) throws IOException, InterruptedException {
+        run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-subj", "/CN=" + cn,
+                "-days", "2");
+    }
+}

@@ -1,7 +1,6 @@
 package io.kubeexec.controller;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeexec.controller.config.ControllerConfiguration;
 import io.kubeexec.controller.support.TestController;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -125,24 +123,8 @@ class EvictionFlowTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> !huge.isEmpty() && !junk.isEmpty());
     }
 
-    /** Each eviction POST for the pod gets the next (status, body) pair, the last one for good; returns the bodies. */
     private List<String> expectEvictions(String pod, Object... replies) {
-        List<String> bodies = new CopyOnWriteArrayList<>();
-        for (int i = 0; i < replies.length; i += 2) {
-            Object body = replies[i + 1];
-            var expectation = controller.apiServer().expect().post()
-                    .withPath("/api/v1/namespaces/" + NS + "/pods/" + pod + "/eviction")
-                    .andReply((int) replies[i], request -> {
-                        bodies.add(request.getUtf8Body());
-                        return body;
-                    });
-            if (i + 2 < replies.length) {
-                expectation.once();
-            } else {
-                expectation.always(); // the last answer stays
-            }
-        }
-        return bodies;
+        return controller.expectEvictions(NS, pod, replies);
     }
 
     private String createInteractedPod(String name, Instant interaction, String ttl, boolean owned) {
@@ -167,8 +149,6 @@ class EvictionFlowTest {
     }
 
     private List<String> notes(String pod) {
-        return kube.events().v1().events().inNamespace(NS).list().getItems().stream()
-                .filter(e -> e.getRegarding() != null && pod.equals(e.getRegarding().getName()))
-                .map(Event::getNote).toList();
+        return controller.eventNotes(NS, pod);
     }
 }

@@ -121,7 +121,7 @@ public final class InteractionRecorder {
                     interaction.username(), interaction.kind().label(), GoDuration.format(ttl.ttl()), ttl.source(),
                     GoTime.format(evictionTime));
             PodRef ref = PodRef.of(pod);
-            return List.of(events.interacted(ref, interaction.username(), initial),
+            return List.of(events.interacted(ref, interaction.kind(), interaction.username(), initial),
                     events.willBeEvicted(ref, evictionTime));
         }
         throw new RetryableFailure("pod " + where + " kept changing while being labelled");

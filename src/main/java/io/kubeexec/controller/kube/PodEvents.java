@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.kubeexec.contract.GoDuration;
 import io.kubeexec.contract.GoTime;
+import io.kubeexec.controller.admission.InteractionKind;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -40,10 +41,10 @@ public final class PodEvents {
         this.auditMode = auditMode;
     }
 
-    /** Event 1. */
-    public PodEvent interacted(PodRef pod, String username, Instant at) {
-        return event(pod, "Interact", "Pod was interacted with 'kubectl exec/attach' command by a user '" + username
-                + "' initially at time " + GoTime.format(at));
+    /** Event 1: the original's text for exec and attach; cp, port-forward and debug are named as such. */
+    public PodEvent interacted(PodRef pod, InteractionKind kind, String username, Instant at) {
+        return event(pod, "Interact", "Pod was interacted with '" + kind.command() + "' command by a user '"
+                + username + "' initially at time " + GoTime.format(at));
     }
 
     /** Event 2. */

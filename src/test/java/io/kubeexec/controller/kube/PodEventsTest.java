@@ -1,5 +1,6 @@
 package io.kubeexec.controller.kube;
 
+import io.kubeexec.controller.admission.InteractionKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,7 +24,7 @@ class PodEventsTest {
     void eventTimesHaveExactlySixFractionDigits(String now, String expected) {
         PodEvents events = new PodEvents(Clock.fixed(Instant.parse(now), ZoneOffset.UTC), "test", false);
 
-        PodEvent event = events.interacted(new PodRef("ns", "pod", "uid"), "alice", Instant.parse(now));
+        PodEvent event = events.interacted(new PodRef("ns", "pod", "uid"), InteractionKind.EXEC, "alice", Instant.parse(now));
 
         assertThat(event.event().build().getEventTime().getTime()).isEqualTo(expected);
     }
@@ -57,5 +58,21 @@ class PodEventsTest {
         assertThat(event.event().build().getNote()).isEqualTo("Pod would be evicted at time"
                 + " 2026-11-28 19:59:59 +0000 UTC because its interaction TTL expired; audit mode (-dry-run) never evicts");
         assertThat(event.event().build().getAction()).isEqualTo("Evict");
+    }
+
+    @ParameterizedTest(name = "{0}: Event 1 names {1}")
+    @CsvSource({
+            "EXEC,        kubectl exec/attach",
+            "ATTACH,      kubectl exec/attach",
+            "CP,          kubectl cp",
+            "PORTFORWARD, kubectl port-forward",
+            "DEBUG,       kubectl debug",
+    })
+    void event1KeepsTheOriginalsTextForExecAndAttachAndNamesTheOtherKinds(InteractionKind kind, String command) {
+        PodEvents events = new PodEvents(Clock.fixed(NOW, ZoneOffset.UTC), "test", false);
+
+        assertThat(events.interacted(POD, kind, "alice", NOW).event().build().getNote()).isEqualTo(
+                "Pod was interacted with '" + command + "' command by a user 'alice' initially at time "
+                        + "2026-11-28 20:00:00 +0000 UTC");
     }
 }

@@ -1,5 +1,6 @@
 package io.kubeexec.controller.support;
 
+import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -22,8 +23,10 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -62,6 +65,36 @@ public final class TestController {
         https = HttpClient.newBuilder().sslContext(trustingTestCertificate())
                 .connectTimeout(Duration.ofSeconds(5)).build();
         kube = apiServer.createClient();
+    }
+
+    /**
+     * The mock cannot evict: each eviction POST for the pod gets the next (status, body) pair, the last one for
+     * good. Returns the bodies posted.
+     */
+    public List<String> expectEvictions(String namespace, String pod, Object... replies) {
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < replies.length; i += 2) {
+            Object body = replies[i + 1];
+            var expectation = apiServer.expect().post()
+                    .withPath("/api/v1/namespaces/" + namespace + "/pods/" + pod + "/eviction")
+                    .andReply((int) replies[i], request -> {
+                        bodies.add(request.getUtf8Body());
+                        return body;
+                    });
+            if (i + 2 < replies.length) {
+                expectation.once();
+            } else {
+                expectation.always(); // the last answer stays
+            }
+        }
+        return bodies;
+    }
+
+    /** The notes of the Events announced on a pod. */
+    public List<String> eventNotes(String namespace, String pod) {
+        return kube.events().v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> e.getRegarding() != null && pod.equals(e.getRegarding().getName()))
+                .map(Event::getNote).toList();
     }
 
     /** A client of the mock API server, for arranging pods and checking what the controller did. */

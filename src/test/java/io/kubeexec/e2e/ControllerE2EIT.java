@@ -184,6 +184,31 @@ class ControllerE2EIT {
 
     @Test
     @Order(5)
+    void aRealKubectlCpAndAPortForwardAreRecordedAsTheirKinds() throws IOException {
+        createPod(NS, "copied", Map.of(), Map.of());
+        createPod(NS, "forwarded", Map.of(), Map.of());
+        Path file = Files.createTempFile("e2e-cp", ".txt");
+        Files.writeString(file, "hello");
+
+        // Copying from the pod, kubectl execs tar first thing (to the pod, it first execs `test -d`, an exec);
+        // without a kubelet it fails after admission.
+        kubectl("cp", NS + "/copied:/tmp/hello.txt", file.resolveSibling("e2e-cp-copy.txt").toString());
+        // kubectl port-forward refuses a pod that is not running before calling the API, so POST the subresource.
+        kubectl("create", "--raw", "/api/v1/namespaces/" + NS + "/pods/forwarded/portforward?ports=8080",
+                "-f", file.toString());
+
+        assertThat(awaitLabelled(NS, "copied").getMetadata().getAnnotations().get("box.com/podInteractions"))
+                .contains("\"kind\":\"cp\"").contains("\"command\":[\"tar\"");
+        assertThat(awaitLabelled(NS, "forwarded").getMetadata().getAnnotations().get("box.com/podInteractions"))
+                .contains("\"kind\":\"portforward\"");
+        assertThat(awaitEventMessages("copied", 2)).anySatisfy(n -> assertThat(n)
+                .startsWith("Pod was interacted with 'kubectl cp' command by a user '"));
+        assertThat(awaitEventMessages("forwarded", 2)).anySatisfy(n -> assertThat(n)
+                .startsWith("Pod was interacted with 'kubectl port-forward' command by a user '"));
+    }
+
+    @Test
+    @Order(5)
     void theOptOutLabelCannotBeAddedToAnExistingPod() {
         createPod(NS, "late-opt-out", Map.of(), Map.of());
 

@@ -1,6 +1,8 @@
 package io.kubeexec.pi;
 
 import io.kubeexec.pi.json.Json;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +20,16 @@ public enum Output {
 
     public static final String LIST_KIND = "PodInteractionList";
 
-    /** Renders the rows; the namespace column is added for {@code wide} and for {@code -A}. */
-    public String render(List<PodRow> rows, boolean allNamespaces) {
+    /** Whether this format shows the interaction history (and so needs the annotation read). */
+    public boolean showsHistory() {
+        return this != table;
+    }
+
+    /**
+     * Renders the rows; the namespace column is added for {@code wide} and for {@code -A}. {@code now} is what
+     * {@code wide}'s age of the last interaction is counted from.
+     */
+    public String render(List<PodRow> rows, boolean allNamespaces, Instant now) {
         switch (this) {
             case json:
                 return Json.writePretty(document(rows)) + "\n";
@@ -27,6 +37,7 @@ public enum Output {
                 DumperOptions options = new DumperOptions();
                 options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
                 options.setIndent(2);
+                options.setDereferenceAliases(true); // two empty lists are not one &id001 and its *id001
                 return new Yaml(options).dump(document(rows));
             }
             default: {
@@ -40,6 +51,8 @@ public enum Output {
                 header.addAll(HEADER);
                 if (wide) {
                     header.add("INITIAL-INTERACTION-TIME");
+                    header.add("INTERACTIONS");
+                    header.add("LAST-INTERACTION");
                 }
                 lines.add(header);
                 for (PodRow r : rows) {
@@ -55,12 +68,24 @@ public enum Output {
                     line.add(r.evictionTime());
                     if (wide) {
                         line.add(r.initialInteractionTime());
+                        line.add(r.history() == null ? "" : Integer.toString(r.history().entries().size()));
+                        line.add(r.history() == null ? "" : r.history().last().map(e -> last(e, now)).orElse(""));
                     }
                     lines.add(line);
                 }
                 return TabWriter.format(lines);
             }
         }
+    }
+
+    /** {@code exec by alice 5m ago}: the kind, the user and kubectl's age of the most recent interaction. */
+    static String last(InteractionHistory.Entry e, Instant now) {
+        StringBuilder cell = new StringBuilder(e.kind() == null || e.kind().isEmpty() ? "interaction" : e.kind());
+        if (e.user() != null && !e.user().isEmpty()) {
+            cell.append(" by ").append(e.user());
+        }
+        e.instant().ifPresent(t -> cell.append(' ').append(Age.of(Duration.between(t, now))).append(" ago"));
+        return cell.toString();
     }
 
     private static Map<String, Object> document(List<PodRow> rows) {

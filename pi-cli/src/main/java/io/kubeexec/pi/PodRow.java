@@ -6,13 +6,16 @@ import io.kubeexec.contract.PodKeys;
 import io.kubeexec.pi.kube.PodApi.PodMeta;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * One line of {@code kubectl pi get}: the pod's interaction state as its labels and annotations hold it. Values are
  * shown as written on the pod (like the original plugin); the eviction time is computed only when the controller
- * has not written it yet.
+ * has not written it yet. The interaction history is read only for the formats that show it ({@code wide},
+ * {@code json}, {@code yaml}): {@code history} is null when it was not read or the pod has no history annotation, and
+ * {@code historyProblem} says why an annotation that is there could not be read.
  */
 public record PodRow(
         String namespace,
@@ -23,9 +26,16 @@ public record PodRow(
         String ttl,
         String extension,
         String extensionRequester,
-        String evictionTime) {
+        String evictionTime,
+        InteractionHistory history,
+        String historyProblem) {
 
+    /** The row without the interaction history: the original's table shows none. */
     public static PodRow of(PodMeta pod, PodKeys keys) {
+        return of(pod, keys, false);
+    }
+
+    public static PodRow of(PodMeta pod, PodKeys keys, boolean withHistory) {
         Map<String, String> l = pod.labels();
         Map<String, String> a = pod.annotations();
         String timestamp = l.get(keys.initialInteractionTimestamp());
@@ -48,12 +58,25 @@ public record PodRow(
                 }
             }
         }
+        InteractionHistory history = null;
+        String problem = null;
+        String recorded = withHistory ? a.get(keys.interactions()) : null;
+        if (recorded != null) {
+            try {
+                history = InteractionHistory.parse(recorded);
+            } catch (IllegalArgumentException e) {
+                problem = e.getMessage();
+            }
+        }
         return new PodRow(pod.namespace(), pod.name(), interacted, l.getOrDefault(keys.interactorUsername(), ""),
                 initial, l.getOrDefault(keys.ttlDuration(), ""), a.getOrDefault(keys.extendedDuration(), ""),
-                a.getOrDefault(keys.extensionRequester(), ""), eviction);
+                a.getOrDefault(keys.extensionRequester(), ""), eviction, history, problem);
     }
 
-    /** The -o json/yaml form: absent values are left out. */
+    /**
+     * The -o json/yaml form: absent values are left out, except {@code interactions}, which is always there (empty
+     * when the pod has no readable history) so that scripts can iterate over it without a check.
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("namespace", namespace);
@@ -65,6 +88,7 @@ public record PodRow(
         put(m, "extension", extension);
         put(m, "extensionRequester", extensionRequester);
         put(m, "evictionTime", evictionTime);
+        m.put("interactions", history == null ? List.of() : history.toList());
         return m;
     }
 

@@ -33,7 +33,10 @@ final class TrainingServer {
     private static final String POD_WEB_0 = "{\"metadata\":{\"name\":\"web-0\",\"namespace\":\"default\","
             + "\"labels\":{\"box.com/podInitialInteractionTimestamp\":\"1634408037\","
             + "\"box.com/podInteractorUsername\":\"alice\",\"box.com/podTTLDuration\":\"10m0s\"},"
-            + "\"annotations\":{\"box.com/podTerminationTime\":\"2021-10-16 18:23:57 +0000 UTC\"}}}";
+            + "\"annotations\":{\"box.com/podTerminationTime\":\"2021-10-16 18:23:57 +0000 UTC\","
+            + "\"box.com/podInteractions\":\"[{\\\"user\\\":\\\"alice\\\",\\\"groups\\\":[\\\"dev\\\"],"
+            + "\\\"kind\\\":\\\"exec\\\",\\\"container\\\":\\\"c\\\",\\\"command\\\":[\\\"sh\\\"],"
+            + "\\\"time\\\":\\\"2021-10-16 18:13:57 +0000 UTC\\\"}]\"}}}";
     private static final String POD_WEB_1 = "{\"metadata\":{\"name\":\"web-1\",\"namespace\":\"default\","
             + "\"labels\":{\"box.com/podInitialInteractionTimestamp\":\"1634408037\","
             + "\"box.com/podInteractorUsername\":\"bob\",\"box.com/podTTLDuration\":\"10m0s\"},"

@@ -107,6 +107,23 @@ class ContractFixtureTest {
     }
 
     @Test
+    void theInteractionHistoryReadsBackToTheFixturesEntries() {
+        Map<String, Object> history = (Map<String, Object>) fixture.get("interactionHistory");
+        List<Map<String, Object>> expected = (List<Map<String, Object>>) history.get("entries");
+
+        InteractionHistory read = InteractionHistory.parse((String) history.get("annotation"));
+
+        assertThat(read.entries()).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            Map<String, Object> e = expected.get(i);
+            assertThat(read.entries().get(i)).isEqualTo(new InteractionHistory.Entry((String) e.get("user"),
+                    (List<String>) e.get("groups"), (String) e.get("kind"), (String) e.get("container"),
+                    (List<String>) e.get("command"), (String) e.get("time")));
+            assertThat(read.entries().get(i).instant()).as("the time is in the contract's Go form").isPresent();
+        }
+    }
+
+    @Test
     void extensionsAreWrittenAsTheFixtureSaysAndTheControllerCanParseThem() {
         for (Map<String, Object> e : (List<Map<String, Object>>) fixture.get("extensionsWrittenByKubectlPi")) {
             String written = ExtensionDuration.normalize((String) e.get("given"));

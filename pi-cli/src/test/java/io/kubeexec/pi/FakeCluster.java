@@ -7,6 +7,9 @@ import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +24,8 @@ final class FakeCluster implements Pods, Connector {
     String namespace = "default";
     ConnectionFlags lastFlags;
     KubeException patchFailure;
+    /** Five minutes after the last interaction in GetOutputTest's history. */
+    Clock clock = Clock.fixed(Instant.parse("2021-10-16T18:20:00Z"), ZoneOffset.UTC);
 
     FakeCluster pod(String namespace, String name, Map<String, String> labels, Map<String, String> annotations) {
         pods.put(namespace + "/" + name, new PodMeta(namespace, name, new LinkedHashMap<>(labels),
@@ -88,7 +93,7 @@ final class FakeCluster implements Pods, Connector {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = KubectlPi.run(args, new Io(new PrintWriter(out), new PrintWriter(err),
-                new BufferedReader(new StringReader(stdin)), this));
+                new BufferedReader(new StringReader(stdin)), this, clock));
         return new Result(exit, out.toString(), err.toString());
     }
 

@@ -15,6 +15,16 @@ import org.junit.jupiter.api.Test;
  */
 class GetOutputTest {
 
+    /** Three interactions, as the controller writes the annotation (Jackson's compact form, oldest first). */
+    static final String HISTORY = "["
+            + "{\"user\":\"alice\",\"groups\":[\"system:masters\",\"system:authenticated\"],\"kind\":\"exec\","
+            + "\"container\":\"app\",\"command\":[\"sh\",\"-c\",\"ls /tmp\"],\"time\":\"2021-10-16 18:06:44 +0000 UTC\"},"
+            + "{\"user\":\"alice\",\"groups\":[\"system:masters\",\"system:authenticated\"],\"kind\":\"cp\","
+            + "\"container\":\"app\",\"command\":[\"tar\",\"cf\",\"-\",\"/var/log\"],"
+            + "\"time\":\"2021-10-16 18:09:10 +0000 UTC\"},"
+            + "{\"user\":\"bob@example.com\",\"groups\":[\"dev\"],\"kind\":\"portforward\",\"container\":\"\","
+            + "\"command\":[],\"time\":\"2021-10-16 18:15:00 +0000 UTC\"}]";
+
     private FakeCluster cluster;
 
     @BeforeEach
@@ -24,7 +34,8 @@ class GetOutputTest {
                         "box.com/podInitialInteractionTimestamp", "1634407604",
                         "box.com/podInteractorUsername", "alice",
                         "box.com/podTTLDuration", "10m0s"), Map.of(
-                        "box.com/podTerminationTime", "2021-10-16 18:16:44 +0000 UTC"))
+                        "box.com/podTerminationTime", "2021-10-16 18:16:44 +0000 UTC",
+                        "box.com/podInteractions", HISTORY))
                 .pod("default", "web-1-with-a-longer-name", Map.of(
                         "box.com/podInitialInteractionTimestamp", "1634407604",
                         "box.com/podInteractorUsername", "bob",
@@ -91,15 +102,40 @@ class GetOutputTest {
     }
 
     @Test
-    void wideAddsTheNamespaceAndTheFirstInteractionTime() {
-        FakeCluster.Result r = cluster.run("get", "-o", "wide", "web-0", "db");
+    void wideAddsTheNamespaceTheFirstInteractionTimeAndTheHistory() {
+        FakeCluster.Result r = cluster.run("get", "-o", "wide", "web-0", "web-1-with-a-longer-name", "db");
 
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).isEmpty();
+        // web-0 has a history; web-1 was labelled without one (by the original controller, say); db was never
+        // interacted with.
         assertThat(r.out()).isEqualTo(""
-                + "NAMESPACE\tPOD-NAME\tINTERACTOR\tPOD-TTL\t\tEXTENSION\tEXTENSION-REQUESTER\tEVICTION-TIME\t\t\t"
-                + "INITIAL-INTERACTION-TIME\n"
-                + "default\t\tweb-0\t\talice\t\t10m0s\t\t\t\t\t\t\t2021-10-16 18:16:44 +0000 UTC\t"
-                + "2021-10-16 18:06:44 +0000 UTC\n"
-                + "default\t\tdb\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\n");
+                + "NAMESPACE\tPOD-NAME\t\t\tINTERACTOR\tPOD-TTL\t\tEXTENSION\tEXTENSION-REQUESTER\tEVICTION-TIME\t\t\t"
+                + "INITIAL-INTERACTION-TIME\tINTERACTIONS\tLAST-INTERACTION\n"
+                + "default\t\tweb-0\t\t\t\talice\t\t10m0s\t\t\t\t\t\t\t2021-10-16 18:16:44 +0000 UTC\t"
+                + "2021-10-16 18:06:44 +0000 UTC\t3\t\tportforward by bob@example.com 5m ago\n"
+                + "default\t\tweb-1-with-a-longer-name\tbob\t\t10m0s\t\t30m\t\tcarol@example.com\t"
+                + "2021-10-16 18:46:44 +0000 UTC\t2021-10-16 18:06:44 +0000 UTC\t\t\t\n"
+                + "default\t\tdb\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\n");
+    }
+
+    @Test
+    void wideCountsAnEmptyHistoryAndShowsTheLastInteractionWithoutAnAgeWhenItsTimeIsUnreadable() {
+        cluster.pod("default", "new", Map.of(), Map.of("box.com/podInteractions", "[]"))
+                .pod("default", "odd", Map.of(), Map.of("box.com/podInteractions",
+                        "[{\"user\":\"eve\",\"kind\":\"attach\",\"time\":\"yesterday\"},{\"time\":\"also yesterday\"}]"))
+                .pod("default", "eve", Map.of(), Map.of("box.com/podInteractions",
+                        "[{\"user\":\"eve\",\"kind\":\"debug\",\"time\":\"2021-10-16 18:19:59 +0000 UTC\"}]"));
+
+        FakeCluster.Result r = cluster.run("get", "-o", "wide", "new", "odd", "eve");
+
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out().lines().map(l -> l.replaceAll("\t+", "|"))).containsExactly(
+                "NAMESPACE|POD-NAME|INTERACTOR|POD-TTL|EXTENSION|EXTENSION-REQUESTER|EVICTION-TIME"
+                        + "|INITIAL-INTERACTION-TIME|INTERACTIONS|LAST-INTERACTION",
+                "default|new|0|",
+                "default|odd|2|interaction",
+                "default|eve|1|debug by eve 1s ago");
     }
 
     @Test
@@ -127,14 +163,81 @@ class GetOutputTest {
                 Map.entry("ttl", "10m0s"),
                 Map.entry("extension", "30m"),
                 Map.entry("extensionRequester", "carol@example.com"),
-                Map.entry("evictionTime", "2021-10-16 18:46:44 +0000 UTC"));
-        assertThat(items.get(1)).containsExactly(
-                Map.entry("namespace", "default"), Map.entry("name", "db"), Map.entry("interacted", false));
+                Map.entry("evictionTime", "2021-10-16 18:46:44 +0000 UTC"),
+                Map.entry("interactions", List.of()));
+        assertThat(items.get(1)).containsExactly(Map.entry("namespace", "default"), Map.entry("name", "db"),
+                Map.entry("interacted", false), Map.entry("interactions", List.of()));
+    }
+
+    @Test
+    void jsonListsEveryRecordedInteractionOldestFirstWithTheFieldsTheControllerWrote() {
+        FakeCluster.Result r = cluster.run("get", "-o", "json", "web-0");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo("""
+                {
+                    "kind": "PodInteractionList",
+                    "items": [
+                        {
+                            "namespace": "default",
+                            "name": "web-0",
+                            "interacted": true,
+                            "interactor": "alice",
+                            "initialInteractionTime": "2021-10-16 18:06:44 +0000 UTC",
+                            "ttl": "10m0s",
+                            "evictionTime": "2021-10-16 18:16:44 +0000 UTC",
+                            "interactions": [
+                                {
+                                    "user": "alice",
+                                    "groups": [
+                                        "system:masters",
+                                        "system:authenticated"
+                                    ],
+                                    "kind": "exec",
+                                    "container": "app",
+                                    "command": [
+                                        "sh",
+                                        "-c",
+                                        "ls /tmp"
+                                    ],
+                                    "time": "2021-10-16 18:06:44 +0000 UTC"
+                                },
+                                {
+                                    "user": "alice",
+                                    "groups": [
+                                        "system:masters",
+                                        "system:authenticated"
+                                    ],
+                                    "kind": "cp",
+                                    "container": "app",
+                                    "command": [
+                                        "tar",
+                                        "cf",
+                                        "-",
+                                        "/var/log"
+                                    ],
+                                    "time": "2021-10-16 18:09:10 +0000 UTC"
+                                },
+                                {
+                                    "user": "bob@example.com",
+                                    "groups": [
+                                        "dev"
+                                    ],
+                                    "kind": "portforward",
+                                    "command": [],
+                                    "time": "2021-10-16 18:15:00 +0000 UTC"
+                                }
+                            ]
+                        }
+                    ]
+                }
+                """);
     }
 
     @Test
     void yamlHasTheSameDocument() {
-        FakeCluster.Result r = cluster.run("get", "-o", "yaml", "web-0");
+        FakeCluster.Result r = cluster.run("get", "-o", "yaml", "web-0", "db");
 
         assertThat(r.out()).isEqualTo(""
                 + "kind: PodInteractionList\n"
@@ -145,7 +248,81 @@ class GetOutputTest {
                 + "  interactor: alice\n"
                 + "  initialInteractionTime: 2021-10-16 18:06:44 +0000 UTC\n"
                 + "  ttl: 10m0s\n"
-                + "  evictionTime: 2021-10-16 18:16:44 +0000 UTC\n");
+                + "  evictionTime: 2021-10-16 18:16:44 +0000 UTC\n"
+                + "  interactions:\n"
+                + "  - user: alice\n"
+                + "    groups:\n"
+                + "    - system:masters\n"
+                + "    - system:authenticated\n"
+                + "    kind: exec\n"
+                + "    container: app\n"
+                + "    command:\n"
+                + "    - sh\n"
+                + "    - -c\n"
+                + "    - ls /tmp\n"
+                + "    time: 2021-10-16 18:06:44 +0000 UTC\n"
+                + "  - user: alice\n"
+                + "    groups:\n"
+                + "    - system:masters\n"
+                + "    - system:authenticated\n"
+                + "    kind: cp\n"
+                + "    container: app\n"
+                + "    command:\n"
+                + "    - tar\n"
+                + "    - cf\n"
+                + "    - '-'\n"
+                + "    - /var/log\n"
+                + "    time: 2021-10-16 18:09:10 +0000 UTC\n"
+                + "  - user: bob@example.com\n"
+                + "    groups:\n"
+                + "    - dev\n"
+                + "    kind: portforward\n"
+                + "    command: []\n"
+                + "    time: 2021-10-16 18:15:00 +0000 UTC\n"
+                + "- namespace: default\n"
+                + "  name: db\n"
+                + "  interacted: false\n"
+                + "  interactions: []\n");
+    }
+
+    @Test
+    void anUnreadableHistoryIsAWarningOnItsOwnLineAndThePodIsStillShownWithoutIt() {
+        cluster.pod("default", "garbled", Map.of(
+                "box.com/podInitialInteractionTimestamp", "1634407604",
+                "box.com/podInteractorUsername", "alice",
+                "box.com/podTTLDuration", "10m0s"), Map.of("box.com/podInteractions", "[{\"user\":\"alice\","));
+
+        FakeCluster.Result json = cluster.run("get", "-o", "json", "garbled", "web-0");
+        FakeCluster.Result wide = cluster.run("get", "-o", "wide", "garbled");
+        FakeCluster.Result table = cluster.run("get", "garbled");
+        FakeCluster.Result missingToo = cluster.run("get", "-o", "yaml", "nope", "garbled");
+
+        String warning = "Warning: pod/garbled: its box.com/podInteractions annotation cannot be read, so its "
+                + "history is not shown: invalid JSON at offset 17: unexpected end of input\n";
+        assertThat(json.exit()).as("a garbled annotation is not a failure of the command").isZero();
+        assertThat(json.err()).isEqualTo(warning);
+        assertThat(Json.parseObject(json.out()).get("items")).asList().hasSize(2).first()
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("name", "garbled").containsEntry("interactor", "alice")
+                .containsEntry("interactions", List.of());
+        assertThat(wide.exit()).isZero();
+        assertThat(wide.err()).isEqualTo(warning);
+        assertThat(wide.out()).endsWith("\t2021-10-16 18:06:44 +0000 UTC\t\t\t\n");
+        assertThat(table.exit()).isZero();
+        assertThat(table.err()).as("the original's table shows no history, so it does not read it").isEmpty();
+        assertThat(missingToo.exit()).isEqualTo(1);
+        assertThat(missingToo.err()).isEqualTo("Error: pods \"nope\" not found\n" + warning);
+    }
+
+    @Test
+    void withAllNamespacesTheWarningNamesTheNamespace() {
+        cluster.pod("team-b", "garbled", Map.of(), Map.of("box.com/podInteractions", "{}"));
+
+        FakeCluster.Result r = cluster.run("get", "-A", "-o", "json");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).isEqualTo("Warning: pod/garbled in namespace team-b: its box.com/podInteractions "
+                + "annotation cannot be read, so its history is not shown: not a JSON array\n");
     }
 
     @Test

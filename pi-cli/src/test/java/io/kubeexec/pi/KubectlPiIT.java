@@ -46,10 +46,30 @@ class KubectlPiIT {
 
     private static final String HEADER = "POD-NAME\tINTERACTOR\tPOD-TTL\t\tEXTENSION\tEXTENSION-REQUESTER\tEVICTION-TIME\n";
 
+    /** The history the controller records (SPEC section 7): three interactions, oldest first, as it writes it. */
+    private static final String HISTORY = "["
+            + "{\"user\":\"dave\",\"groups\":[\"system:masters\",\"system:authenticated\"],\"kind\":\"exec\","
+            + "\"container\":\"c\",\"command\":[\"sh\",\"-c\",\"cat /etc/hostname\"],"
+            + "\"time\":\"2021-10-16 18:06:44 +0000 UTC\"},"
+            + "{\"user\":\"dave\",\"groups\":[\"system:masters\",\"system:authenticated\"],\"kind\":\"cp\","
+            + "\"container\":\"c\",\"command\":[\"tar\",\"cf\",\"-\",\"/var/log\"],"
+            + "\"time\":\"2021-10-16 18:07:30 +0000 UTC\"},"
+            + "{\"user\":\"system:serviceaccount:ci:bot\",\"groups\":[\"system:serviceaccounts\","
+            + "\"system:serviceaccounts:ci\",\"system:authenticated\"],\"kind\":\"portforward\",\"container\":\"\","
+            + "\"command\":[],\"time\":\"2021-10-16 18:10:02 +0000 UTC\"}]";
+
     /** A pod labelled exactly as SPEC section 3 says the controller labels it. */
     private static String pod(String namespace, String name, String user, String extension, String requester,
             String termination) {
+        return pod(namespace, name, user, extension, requester, termination, null);
+    }
+
+    private static String pod(String namespace, String name, String user, String extension, String requester,
+            String termination, String interactions) {
         StringBuilder annotations = new StringBuilder();
+        if (interactions != null) { // JSON in a single-quoted YAML scalar
+            annotations.append("    box.com/podInteractions: '").append(interactions.replace("'", "''")).append("'\n");
+        }
         if (termination != null) {
             annotations.append("    box.com/podTerminationTime: \"").append(termination).append("\"\n");
         }
@@ -83,7 +103,7 @@ class KubectlPiIT {
                 + pod("pi-it", "web-1", "bob", "30m", "carol@example.com", "2021-10-16 18:46:44 +0000 UTC")
                 + pod("pi-it", "db", null, null, null, null)
                 + pod("pi-it", "prompted", "alice", "30m", "carol", "2021-10-16 18:46:44 +0000 UTC")
-                + pod("pi-other", "api", "dave", null, null, "2021-10-16 18:16:44 +0000 UTC");
+                + pod("pi-other", "api", "dave", null, null, "2021-10-16 18:16:44 +0000 UTC", HISTORY);
         Result applied = run(manifests, List.of(), "kubectl", "apply", "-f", "-");
         assertThat(applied.exit()).as(applied.err()).isZero();
     }
@@ -146,6 +166,48 @@ class KubectlPiIT {
                 .containsEntry("ttl", "10m0s")
                 .containsEntry("initialInteractionTime", "2021-10-16 18:06:44 +0000 UTC")
                 .containsEntry("evictionTime", "2021-10-16 18:16:44 +0000 UTC"));
+    }
+
+    @Test
+    @Order(5)
+    @SuppressWarnings("unchecked")
+    void jsonOutputListsTheRecordedInteractions() throws Exception {
+        Result r = run("", List.of(), "kubectl", "pi", "get", "-o", "json", "-n", "pi-other", "api");
+        Result plain = run("", List.of(), "kubectl", "pi", "get", "-o", "json", "db");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        Map<String, Object> item = ((List<Map<String, Object>>) Json.parseObject(r.out()).get("items")).get(0);
+        assertThat((List<Map<String, Object>>) item.get("interactions")).containsExactly(
+                Map.of("user", "dave", "groups", List.of("system:masters", "system:authenticated"), "kind", "exec",
+                        "container", "c", "command", List.of("sh", "-c", "cat /etc/hostname"),
+                        "time", "2021-10-16 18:06:44 +0000 UTC"),
+                Map.of("user", "dave", "groups", List.of("system:masters", "system:authenticated"), "kind", "cp",
+                        "container", "c", "command", List.of("tar", "cf", "-", "/var/log"),
+                        "time", "2021-10-16 18:07:30 +0000 UTC"),
+                Map.of("user", "system:serviceaccount:ci:bot", "groups", List.of("system:serviceaccounts",
+                        "system:serviceaccounts:ci", "system:authenticated"), "kind", "portforward",
+                        "command", List.of(), "time", "2021-10-16 18:10:02 +0000 UTC"));
+        assertThat(plain.exit()).as(plain.err()).isZero();
+        assertThat(((List<Map<String, Object>>) Json.parseObject(plain.out()).get("items")).get(0))
+                .containsEntry("interactions", List.of());
+    }
+
+    @Test
+    @Order(5)
+    void wideOutputCountsTheInteractionsAndShowsTheLast() throws Exception {
+        Result r = run("", List.of(), "kubectl", "pi", "get", "-o", "wide", "-n", "pi-other");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("NAMESPACE\tPOD-NAME\tINTERACTOR\tPOD-TTL\t\tEXTENSION\t"
+                + "EXTENSION-REQUESTER\tEVICTION-TIME\t\t\tINITIAL-INTERACTION-TIME\tINTERACTIONS\tLAST-INTERACTION");
+        // The age grows with the calendar: years and days since 2021-10-16 18:10:02 UTC.
+        assertThat(lines.get(1)).matches("pi-other\tapi\t\tdave\t\t10m0s\t\t\t\t\t\t\t"
+                + "2021-10-16 18:16:44 \\+0000 UTC\t2021-10-16 18:06:44 \\+0000 UTC\t3\t\t"
+                + "portforward by system:serviceaccount:ci:bot \\d+y(\\d+d)? ago");
+        assertThat(lines).hasSize(2);
     }
 
     @Test

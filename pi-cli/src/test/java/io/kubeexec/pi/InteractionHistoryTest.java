@@ -1,0 +1,54 @@
+package io.kubeexec.pi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Reading the controller's podInteractions annotation. */
+class InteractionHistoryTest {
+
+    @Test
+    void theControllersAnnotationReadsBackEntryByEntryOldestFirst() {
+        InteractionHistory h = InteractionHistory.parse(GetOutputTest.HISTORY);
+
+        assertThat(h.entries()).hasSize(3);
+        assertThat(h.entries().get(0)).isEqualTo(new InteractionHistory.Entry("alice",
+                List.of("system:masters", "system:authenticated"), "exec", "app", List.of("sh", "-c", "ls /tmp"),
+                "2021-10-16 18:06:44 +0000 UTC"));
+        assertThat(h.last()).hasValueSatisfying(e -> {
+            assertThat(e.kind()).isEqualTo("portforward");
+            assertThat(e.instant()).contains(Instant.parse("2021-10-16T18:15:00Z"));
+        });
+    }
+
+    @Test
+    void missingFieldsAndNullsAreAbsentNotErrors() {
+        InteractionHistory h = InteractionHistory.parse(" [{\"kind\":\"attach\",\"container\":null,\"command\":null}] ");
+
+        assertThat(h.entries()).containsExactly(
+                new InteractionHistory.Entry(null, List.of(), "attach", null, List.of(), null));
+        assertThat(h.entries().get(0).instant()).isEmpty();
+        assertThat(h.entries().get(0).toMap()).containsOnlyKeys("groups", "kind", "command");
+        assertThat(InteractionHistory.parse("[]").last()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} is unreadable: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "not json                                  | invalid JSON at offset 0: invalid literal",
+        "{\"user\":\"alice\"}                      | not a JSON array",
+        "[{\"user\":\"alice\"},\"exec\"]           | entry 2 is not a JSON object",
+        "[{\"user\":42}]                           | entry 1: \"user\" is not a string",
+        "[{\"groups\":\"dev\"}]                    | entry 1: \"groups\" is not a list of strings",
+        "[{\"command\":[\"sh\",1]}]                | entry 1: \"command\" is not a list of strings",
+        "[{\"user\":\"alice\"}                     | invalid JSON at offset 17: unexpected end of input",
+    })
+    void anythingElseIsRefusedSayingWhere(String annotation, String message) {
+        assertThatIllegalArgumentException().isThrownBy(() -> InteractionHistory.parse(annotation))
+                .withMessage(message);
+    }
+}

@@ -50,6 +50,22 @@ public final class InteractionRecorder {
 
     /** Returns the Events to announce: none when the pod is gone or was already interacted with. */
     public List<PodEvent> record(Interaction interaction) {
+        return recordWith(interaction, ttl);
+    }
+
+    /**
+     * As {@link #record(Interaction)}, with this TTL (a Go duration) for a first interaction instead of
+     * {@code -ttl-seconds}: the hook for TTL rules written as routes (routes/examples/namespace-ttl.camel.yaml).
+     */
+    public List<PodEvent> recordWithTtl(Interaction interaction, String ttl) {
+        Duration given = GoDuration.parse(ttl.trim());
+        if (given.isNegative()) {
+            throw new IllegalArgumentException("a TTL must not be negative: " + ttl);
+        }
+        return recordWith(interaction, given);
+    }
+
+    private List<PodEvent> recordWith(Interaction interaction, Duration ttl) {
         String where = interaction.namespace() + "/" + interaction.pod();
         for (int attempt = 1; attempt <= CONFLICT_ATTEMPTS; attempt++) {
             Pod pod;

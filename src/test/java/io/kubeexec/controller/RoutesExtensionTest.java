@@ -58,7 +58,7 @@ class RoutesExtensionTest {
         assertThat(context.getRoute("record-extension")).isNull();
         assertThat(context.getRoute("record-extension-audited")).isNotNull();
         assertThat(context.getRoute("record-interaction")).as("the other built-in routes stay").isNotNull();
-        Pod pod = TestPods.create(kube, NS, "replaced");
+        TestPods.create(kube, NS, "replaced");
         controller.post("/admit-pod-interaction", Reviews.exec(NS, "replaced", "alice"));
         TestPods.awaitLabels(kube, NS, "replaced");
 
@@ -69,8 +69,7 @@ class RoutesExtensionTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 kube.pods().inNamespace(NS).withName("replaced").get().getMetadata().getAnnotations())
                 .containsEntry("box.com/podExtensionRequester", "bob"));
-        assertThat(mock("mock:replacement-ran").getReceivedExchanges()).hasSize(1);
-        assertThat(pod.getMetadata().getName()).isEqualTo("replaced");
+        assertThat(mock("mock:replacement-ran").getReceivedExchanges()).as("the replacement did the work").hasSize(1);
     }
 
     @Test

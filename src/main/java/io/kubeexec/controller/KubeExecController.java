@@ -47,7 +47,15 @@ public final class KubeExecController {
             // Typically a route file an operator edited (-routes-dir): Camel's message names file, line and column.
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
+                if (root instanceof InvalidSettingException) {
+                    break;
+                }
                 root = root.getCause();
+            }
+            if (root instanceof InvalidSettingException) {
+                // A flag that only the loaded routes can check (-routes-exclude): one line, like any invalid flag.
+                System.err.println("kube-exec-controller: " + root.getMessage());
+                System.exit(2);
             }
             System.err.println("kube-exec-controller: cannot start: " + e.getMessage()
                     + (root != e ? " (" + root.getMessage() + ")" : ""));

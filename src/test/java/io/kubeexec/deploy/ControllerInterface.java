@@ -29,6 +29,8 @@ final class ControllerInterface {
     static final String TLS_DIR = "/etc/kube-exec-controller/tls";
     static final String ROUTES_DIR = "/etc/kube-exec-controller/routes";
     static final String ROUTES_CONFIGMAP = "kube-exec-controller-routes";
+    static final String EXTRA_ROUTES_DIR = "/etc/kube-exec-controller/routes-extra";
+    static final String EXTRA_ROUTES_CONFIGMAP = "kube-exec-controller-routes-extra";
     static final String LEASE_NAME = io.kubeexec.controller.kube.LeaderElection.LEASE_NAME;
 
     /** Which webhook path each admitted (operation, resource) goes to, and nothing else. */

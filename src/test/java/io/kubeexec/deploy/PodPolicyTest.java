@@ -152,6 +152,19 @@ class PodPolicyTest {
                 .isPresent();
     }
 
+    @ParameterizedTest(name = "{0}: the operator's routes come from an optional ConfigMap, passed with -routes-extra-dir")
+    @FieldSource("TARGETS")
+    void operatorRoutesComeFromAnOptionalConfigMap(String target) {
+        Controller controller = Controller.in(target);
+        assertThat(controller.args())
+                .containsEntry(Flag.ROUTES_EXTRA_DIR.flagName(), ControllerInterface.EXTRA_ROUTES_DIR);
+        VolumeMount mount = controller.mountAt(ControllerInterface.EXTRA_ROUTES_DIR);
+        assertThat(mount.getReadOnly()).isTrue();
+        var configMap = controller.volume(mount.getName()).getConfigMap();
+        assertThat(configMap.getName()).startsWith(ControllerInterface.EXTRA_ROUTES_CONFIGMAP);
+        assertThat(configMap.getOptional()).as("the controller starts without operator routes").isTrue();
+    }
+
     @ParameterizedTest(name = "{0}: POD_NAMESPACE comes from the downward API, and several replicas elect a leader")
     @FieldSource("TARGETS")
     void leaderElectionIsWired(String target) {

@@ -77,6 +77,46 @@ class StartupIT {
                 .contains("broken.camel.yaml, line 6, column 11");
     }
 
+    @Test
+    void aBrokenFileInTheExtraRoutesDirectoryStopsStartUpNamingFileLineAndColumn(@TempDir Path routes)
+            throws IOException {
+        Files.writeString(routes.resolve("observer.camel.yaml"), "- route:\n    id: observer\n    from:\n"
+                + "      uri: \"seda:interaction-recorded?multipleConsumers=true\"\n      steps:\n"
+                + "        - log:\n            message: ok\n        - to: [unclosed\n");
+
+        Command run = launch("-cert-path", CERT, "-key-path", KEY, "-port", Integer.toString(TestController.freePort()),
+                "-routes-extra-dir", routes.toString(), "-api-server", "https://127.0.0.1:1");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).startsWith("kube-exec-controller: cannot start: ")
+                .contains("observer.camel.yaml, line 8, column");
+        assertThat(run.stdout()).as("never half-started").doesNotContain("Started admit-pod-interaction");
+    }
+
+    @Test
+    void excludingARouteIdThatDoesNotExistIsRefusedInOneLine() {
+        Command run = launch("-cert-path", CERT, "-key-path", KEY, "-port", Integer.toString(TestController.freePort()),
+                "-routes-exclude", "record-interactions", "-api-server", "https://127.0.0.1:1");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr().strip()).startsWith("kube-exec-controller: invalid value \"record-interactions\" for "
+                + "-routes-exclude: no route has the id record-interactions (the routes are: admit-pod-interaction,")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void excludingTheAdmissionRouteWithoutAReplacementIsRefused() {
+        Command run = launch("-cert-path", CERT, "-key-path", KEY, "-port", Integer.toString(TestController.freePort()),
+                "-bind-address", "127.0.0.1", "-routes-exclude", "admit-pod-interaction",
+                "-api-server", "https://127.0.0.1:1");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr().strip()).matches("kube-exec-controller: -routes-exclude admit-pod-interaction leaves "
+                + "undertow:https://127\\.0\\.0\\.1:\\d+/admit-pod-interaction without a consumer: add a route "
+                + "\\(under a new id\\) that consumes it");
+        assertThat(run.stdout()).as("never half-started").doesNotContain("Started admit-pod-update");
+    }
+
     private static Command launch(String... args) {
         List<String> command = new ArrayList<>(List.of("bin/kube-exec-controller"));
         command.addAll(List.of(args));

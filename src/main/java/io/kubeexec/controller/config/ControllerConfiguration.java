@@ -20,6 +20,7 @@ import io.kubeexec.controller.kube.PodEvents;
 import io.kubeexec.controller.kube.TrackingOptOut;
 import io.kubeexec.controller.kube.TtlPolicy;
 import io.kubeexec.controller.metrics.Metrics;
+import io.kubeexec.controller.observe.Observations;
 import io.kubeexec.controller.tls.ReloadingKeyManager;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -51,7 +52,7 @@ public class ControllerConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerConfiguration.class);
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         Settings settings = Settings.from(flagValues(context.getPropertiesComponent()));
         settings.derivedRouteProperties().forEach(context.getPropertiesComponent()::addOverrideProperty);
         Clock clock = Clock.systemUTC();
@@ -87,6 +88,12 @@ public class ControllerConfiguration implements CamelConfiguration {
                 new EvictionSchedule(settings.dryRun(), settings.evictBarePods()), new Evictor(client), events,
                 settings.scanInterval(), settings.maxExtension(), leadership, clock, metrics));
         bind(context, "metrics", metrics);
+
+        bind(context, "observations", new Observations(clock));
+        bind(context, "systemTrust", new SSLContextParameters());
+        if (!settings.routesExclude().isEmpty()) {
+            RouteExclusions.install(context, settings.routesExclude());
+        }
 
         context.getManagementStrategy().addEventNotifier(new Lifecycle(health, leadership, settings));
         LOG.info("kube-exec-controller on port {}: ttl={}s, scan every {}, queues interact={} extend={}, "

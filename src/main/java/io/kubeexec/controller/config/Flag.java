@@ -31,7 +31,10 @@ public enum Flag {
     EVICT_BARE_PODS("evict-bare-pods", "also evict pods that no controller owns (they are gone for good)"),
     MAX_BODY_BYTES("max-body-bytes", "largest AdmissionReview body accepted; larger gets 413"),
     KEY_PREFIX("key-prefix", "prefix of the pod label and annotation keys"),
-    ROUTES_DIR("routes-dir", "directory of *.camel.yaml routes that replaces the built-in routes"),
+    ROUTES_DIR("routes-dir", "directory of *.camel.yaml routes that replaces the built-in routes (those in the jar)"),
+    ROUTES_EXTRA_DIR("routes-extra-dir", "directory of operator *.camel.yaml routes loaded in addition to the built-in ones"),
+    ROUTES_EXCLUDE("routes-exclude", "comma-separated ids of built-in routes to leave out (each needs a replacement)"),
+    ROUTES_RELOAD("routes-reload", "reload edited routes of -routes-extra-dir (else -routes-dir) without a restart"),
     BIND_ADDRESS("bind-address", "address the HTTPS listener binds to"),
     SHUTDOWN_DELAY("shutdown-delay", "on SIGTERM, how long readiness reports 503 before the listener stops (Go duration)"),
     LEADER_ELECT("leader-elect", "run the eviction scan only on the replica holding the Lease (for several replicas)"),
@@ -61,7 +64,7 @@ public enum Flag {
     /** Go's flag package lets a boolean flag stand alone ({@code -dry-run}); the others need a value. */
     public boolean isBoolean() {
         return this == DRY_RUN || this == EVICT_BARE_PODS || this == LEADER_ELECT || this == DETECT_PORTFORWARD
-                || this == DETECT_DEBUG;
+                || this == DETECT_DEBUG || this == ROUTES_RELOAD;
     }
 
     public static Optional<Flag> byName(String name) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +42,9 @@ public record Settings(
         long maxBodyBytes,
         PodKeys keys,
         String routesDir,
+        String routesExtraDir,
+        List<String> routesExclude,
+        boolean routesReload,
         String bindAddress,
         Duration shutdownDelay,
         boolean leaderElect,
@@ -83,6 +87,13 @@ public record Settings(
         if (ttl.compareTo(maxTtl) > 0) {
             throw invalid(Flag.MAX_TTL, raw, "must not be below -ttl-seconds (" + ttlSeconds + "s)");
         }
+        String routesDir = directory(Flag.ROUTES_DIR, raw);
+        String routesExtraDir = directory(Flag.ROUTES_EXTRA_DIR, raw);
+        boolean routesReload = bool(Flag.ROUTES_RELOAD, raw);
+        if (routesReload && routesDir.isEmpty() && routesExtraDir.isEmpty()) {
+            throw invalid(Flag.ROUTES_RELOAD, raw,
+                    "needs -routes-extra-dir or -routes-dir (the routes in the jar cannot change)");
+        }
         String leaseNamespace = raw.get(Flag.LEASE_NAMESPACE).trim();
         if (leaseNamespace.isEmpty()) {
             leaseNamespace = System.getenv().getOrDefault("POD_NAMESPACE", "default");
@@ -109,7 +120,10 @@ public record Settings(
                 bool(Flag.EVICT_BARE_PODS, raw),
                 integer(Flag.MAX_BODY_BYTES, raw, 1024, Integer.MAX_VALUE),
                 keys,
-                routesDir(raw),
+                routesDir,
+                routesExtraDir,
+                routeIds(Flag.ROUTES_EXCLUDE, raw),
+                routesReload,
                 raw.get(Flag.BIND_ADDRESS).trim(),
                 nonNegative(Flag.SHUTDOWN_DELAY, raw),
                 bool(Flag.LEADER_ELECT, raw),
@@ -121,9 +135,27 @@ public record Settings(
     public Map<String, String> camelProperties() {
         Map<String, String> props = new LinkedHashMap<>();
         raw.forEach((flag, value) -> props.put(flag.flagName(), value));
-        props.put("camel.main.routes-include-pattern", routesDir.isEmpty()
-                ? "classpath:routes/*.camel.yaml"
-                : "file:" + routesDir + "/*.camel.yaml");
+        props.putAll(routeProperties(routesDir, routesExtraDir, routesReload));
+        return props;
+    }
+
+    /**
+     * Camel Main's route loading: the built-in routes (from the jar, or -routes-dir instead), then the operator's
+     * -routes-extra-dir. With -routes-reload, the extra directory (else -routes-dir) is watched, and a reload only
+     * replaces the routes of the edited file: a broken edit fails before anything is removed, so the last good
+     * routes keep running.
+     */
+    public static Map<String, String> routeProperties(String routesDir, String routesExtraDir, boolean reload) {
+        Map<String, String> props = new LinkedHashMap<>();
+        String builtIn = routesDir.isEmpty() ? "classpath:routes/*.camel.yaml" : "file:" + routesDir + "/*.camel.yaml";
+        props.put("camel.main.routes-include-pattern",
+                routesExtraDir.isEmpty() ? builtIn : builtIn + ",file:" + routesExtraDir + "/*.camel.yaml");
+        props.put("camel.main.routes-reload-enabled", Boolean.toString(reload));
+        if (reload) {
+            props.put("camel.main.routes-reload-directory", routesExtraDir.isEmpty() ? routesDir : routesExtraDir);
+            props.put("camel.main.routes-reload-pattern", "*.camel.yaml");
+            props.put("camel.main.routes-reload-remove-all-routes", "false");
+        }
         return props;
     }
 
@@ -137,10 +169,10 @@ public record Settings(
                 "enqueue-timeout-millis", Long.toString(Math.max(1, enqueueTimeout.toMillis())));
     }
 
-    private static String routesDir(Map<Flag, String> raw) {
-        String dir = raw.get(Flag.ROUTES_DIR).trim();
+    private static String directory(Flag flag, Map<Flag, String> raw) {
+        String dir = raw.get(flag).trim();
         if (!dir.isEmpty() && !Files.isDirectory(Path.of(dir))) {
-            throw invalid(Flag.ROUTES_DIR, raw, "is not a directory");
+            throw invalid(flag, raw, "is not a directory");
         }
         return dir;
     }
@@ -148,6 +180,18 @@ public record Settings(
     private static Set<String> list(Flag flag, Map<Flag, String> raw) {
         return Arrays.stream(raw.get(flag).split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** Route ids as the routes spell them (kebab-case); no patterns, so an exclusion names exactly one route. */
+    private static List<String> routeIds(Flag flag, Map<Flag, String> raw) {
+        List<String> ids = Arrays.stream(raw.get(flag).split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+        for (String id : ids) {
+            if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+                throw invalid(flag, raw, "\"" + id + "\" is not a route id (letters, digits, '.', '_', '-')");
+            }
+        }
+        return ids;
     }
 
     private static Path readableFile(Flag flag, Map<Flag, String> raw) {

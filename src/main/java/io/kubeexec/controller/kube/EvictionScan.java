@@ -66,10 +66,10 @@ public final class EvictionScan {
         this.metrics = metrics;
     }
 
-    /** Lists the interacted pods and evicts the due ones; returns the Events to announce. */
-    public List<PodEvent> scan() {
+    /** Lists the interacted pods and evicts the due ones; returns the Events to announce and the evicted pods. */
+    public ScanResult scan() {
         if (!isLeader.getAsBoolean()) {
-            return List.of();
+            return ScanResult.NOTHING;
         }
         long started = System.nanoTime();
         try {
@@ -79,17 +79,18 @@ public final class EvictionScan {
         }
     }
 
-    private List<PodEvent> scanInteractedPods() {
+    private ScanResult scanInteractedPods() {
         List<Pod> pods;
         try {
             pods = client.pods().inAnyNamespace().withLabel(keys.initialInteractionTimestamp()).list().getItems();
         } catch (KubernetesClientException e) {
             LOG.warn("Eviction scan could not list interacted pods (HTTP {}): {}; retrying next scan",
                     e.getCode(), e.getMessage());
-            return List.of();
+            return ScanResult.NOTHING;
         }
         Instant now = clock.instant();
         List<PodEvent> announcements = new ArrayList<>();
+        List<EvictedPod> evicted = new ArrayList<>();
         Set<String> seen = ConcurrentHashMap.newKeySet();
         for (Pod pod : pods) {
             PodRef ref = PodRef.of(pod);
@@ -98,7 +99,7 @@ public final class EvictionScan {
                 continue;
             }
             try {
-                announcements.addAll(consider(pod, ref, now));
+                announcements.addAll(consider(pod, ref, now, evicted));
             } catch (RuntimeException e) {
                 // One pod never stops the scan of the others.
                 LOG.error("pod={}/{}: eviction check failed, retrying next scan: {}", ref.namespace(), ref.name(),
@@ -108,10 +109,10 @@ public final class EvictionScan {
         backoffs.keySet().retainAll(seen);
         announcedSkips.retainAll(seen);
         reportedUnreadable.removeIf(key -> !seen.contains(key.split("/")[0]));
-        return announcements;
+        return new ScanResult(List.copyOf(announcements), List.copyOf(evicted));
     }
 
-    private List<PodEvent> consider(Pod pod, PodRef ref, Instant now) {
+    private List<PodEvent> consider(Pod pod, PodRef ref, Instant now, List<EvictedPod> evicted) {
         String where = ref.namespace() + "/" + ref.name();
         Optional<InteractedPod> state;
         try {
@@ -157,6 +158,7 @@ public final class EvictionScan {
                 backoffs.remove(ref.uid());
                 LOG.info("pod={} user={}: evicted, TTL expired at {}", where, state.get().interactor(),
                         state.get().evictionTime());
+                evicted.add(new EvictedPod(ref, state.get().interactor(), state.get().evictionTime()));
                 return List.of(events.evicted(ref, state.get().evictionTime()));
             case GONE:
                 backoffs.remove(ref.uid());

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -56,6 +57,24 @@ public final class InteractionRecorder {
 
     /** Returns the Events to announce: none when the pod is gone or was already interacted with. */
     public List<PodEvent> record(Interaction interaction) {
+        return recordWith(interaction, null);
+    }
+
+    /**
+     * As {@link #record(Interaction)}, with this TTL (a Go duration) for a first interaction instead of
+     * {@code -ttl-seconds}: the hook for TTL rules written as routes (routes/examples/namespace-ttl.camel.yaml).
+     * A pod's or namespace's podTTL annotation still wins, and -max-ttl still caps it.
+     */
+    public List<PodEvent> recordWithTtl(Interaction interaction, String ttl) {
+        Duration given = GoDuration.parse(ttl.trim());
+        if (given.isNegative()) {
+            throw new IllegalArgumentException("a TTL must not be negative: " + ttl);
+        }
+        return recordWith(interaction, given);
+    }
+
+    /** {@code routeTtl}: the TTL a route asked for, or null for {@code -ttl-seconds}. */
+    private List<PodEvent> recordWith(Interaction interaction, Duration routeTtl) {
         String where = interaction.namespace() + "/" + interaction.pod();
         for (int attempt = 1; attempt <= CONFLICT_ATTEMPTS; attempt++) {
             Pod pod;
@@ -79,7 +98,8 @@ public final class InteractionRecorder {
                             interaction.username(), interaction.kind().label(), optedOut.get());
                     return List.of();
                 }
-                ttl = ttlPolicy.decide(annotations(pod), annotations(namespace));
+                ttl = routeTtl == null ? ttlPolicy.decide(annotations(pod), annotations(namespace))
+                        : ttlPolicy.decide(annotations(pod), annotations(namespace), routeTtl, "the route's TTL");
                 ttl.warnings().forEach(w -> LOG.warn("pod={}: {}", where, w));
             }
             ObjectNode metadata = JSON.createObjectNode();

@@ -34,6 +34,15 @@ public final class TtlPolicy {
     }
 
     public Applied decide(Map<String, String> podAnnotations, Map<String, String> namespaceAnnotations) {
+        return decide(podAnnotations, namespaceAnnotations, defaultTtl, "-ttl-seconds");
+    }
+
+    /**
+     * As {@link #decide(Map, Map)}, with {@code fallback} in place of {@code -ttl-seconds}: a TTL rule written as a
+     * route (routes/examples/namespace-ttl.camel.yaml). The annotations still win, and -max-ttl still caps it.
+     */
+    public Applied decide(Map<String, String> podAnnotations, Map<String, String> namespaceAnnotations,
+            Duration fallback, String fallbackSource) {
         List<String> warnings = new ArrayList<>();
         for (Map.Entry<String, Map<String, String>> scope : List.of(
                 Map.entry("pod", podAnnotations), Map.entry("namespace", namespaceAnnotations))) {
@@ -59,6 +68,11 @@ public final class TtlPolicy {
             }
             return new Applied(requested, where, List.copyOf(warnings));
         }
-        return new Applied(defaultTtl, "-ttl-seconds", List.copyOf(warnings));
+        if (fallback.compareTo(maxTtl) > 0) {
+            warnings.add(fallbackSource + " " + GoDuration.format(fallback) + " exceeds -max-ttl, capped to "
+                    + GoDuration.format(maxTtl));
+            return new Applied(maxTtl, fallbackSource + ", capped by -max-ttl", List.copyOf(warnings));
+        }
+        return new Applied(fallback, fallbackSource, List.copyOf(warnings));
     }
 }

@@ -327,6 +327,54 @@ class CommandLineTest {
         }
 
         @Test
+        void byDefaultTheRoutesAreTheBuiltInOnesFromTheJarWithoutReload() {
+            Settings settings = settings();
+
+            assertThat(settings.routesExclude()).isEmpty();
+            assertThat(settings.camelProperties())
+                    .containsEntry("camel.main.routes-include-pattern", "classpath:routes/*.camel.yaml")
+                    .containsEntry("camel.main.routes-reload-enabled", "false")
+                    .doesNotContainKey("camel.main.routes-reload-directory");
+        }
+
+        @Test
+        void theExtraRoutesDirectoryIsLoadedAfterTheBuiltInRoutesAndIsTheOneReloaded() throws IOException {
+            Path extra = Files.createDirectory(dir.resolve("extra"));
+            Settings settings = settings("-routes-extra-dir", extra.toString(), "-routes-reload",
+                    "-routes-exclude", " record-interaction, metrics ,,record-interaction");
+
+            assertThat(settings.routesExclude()).containsExactly("record-interaction", "metrics");
+            assertThat(settings.camelProperties())
+                    .containsEntry("camel.main.routes-include-pattern",
+                            "classpath:routes/*.camel.yaml,file:" + extra + "/*.camel.yaml")
+                    .containsEntry("camel.main.routes-reload-enabled", "true")
+                    .containsEntry("camel.main.routes-reload-directory", extra.toString())
+                    .containsEntry("camel.main.routes-reload-pattern", "*.camel.yaml")
+                    // Only the edited file's routes are replaced: the built-in ones are never stopped by a reload.
+                    .containsEntry("camel.main.routes-reload-remove-all-routes", "false");
+        }
+
+        @Test
+        void aRoutesDirectoryReplacesTheBuiltInRoutes() {
+            assertThat(settings("-routes-dir", dir.toString()).camelProperties())
+                    .containsEntry("camel.main.routes-include-pattern", "file:" + dir + "/*.camel.yaml");
+        }
+
+        @ParameterizedTest(name = "-{0} {1} stops start-up with: {2}")
+        @CsvSource(delimiter = '|', textBlock = """
+                routes-extra-dir | /no/such/dir    | invalid value "/no/such/dir" for -routes-extra-dir: is not a directory
+                routes-dir       | /no/such/dir    | invalid value "/no/such/dir" for -routes-dir: is not a directory
+                routes-exclude   | 'admit*'        | invalid value "admit*" for -routes-exclude: "admit*" is not a route id (letters, digits, '.', '_', '-')
+                routes-reload    | true            | invalid value "true" for -routes-reload: needs -routes-extra-dir or -routes-dir (the routes in the jar cannot change)
+                routes-reload    | sometimes       | invalid value "sometimes" for -routes-reload: must be true or false
+                """)
+        void anInvalidRoutesFlagStopsStartUpWithOneLine(String flag, String value, String message) {
+            assertThatThrownBy(() -> settings("-" + flag + "=" + value))
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessage(message);
+        }
+
+        @Test
         void theCertificateCanComeFromTheEnvironment() {
             Settings settings = Settings.from(CommandLine.resolve(new String[] {"-key-path", key},
                     Map.of("KEC_CERT_PATH", cert, "KEC_TTL_SECONDS", "120"), shippedDefaults()));

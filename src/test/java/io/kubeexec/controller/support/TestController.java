@@ -8,6 +8,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.kubeexec.controller.config.Settings;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,6 +62,12 @@ public final class TestController {
         properties.put("kubernetes.auth.tryKubeConfig", "false");
         properties.put("kubernetes.auth.tryServiceAccount", "false");
         properties.putAll(extraSettings);
+        // Where the routes come from, as the launcher tells Camel Main (application.properties has the default).
+        if (properties.containsKey("routes-dir") || properties.containsKey("routes-extra-dir")) {
+            properties.putAll(Settings.routeProperties(properties.getOrDefault("routes-dir", ""),
+                    properties.getOrDefault("routes-extra-dir", ""),
+                    Boolean.parseBoolean(properties.getOrDefault("routes-reload", "false"))));
+        }
         properties.forEach(System::setProperty);
         https = HttpClient.newBuilder().sslContext(trustingTestCertificate())
                 .connectTimeout(Duration.ofSeconds(5)).build();

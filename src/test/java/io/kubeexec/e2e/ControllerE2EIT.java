@@ -1,15 +1,11 @@
 package io.kubeexec.e2e;
 
-import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubeexec.contract.GoTime;
 import io.kubeexec.controller.support.TestController;
 import org.junit.jupiter.api.AfterAll;
@@ -45,7 +41,7 @@ class ControllerE2EIT {
     // Long enough for the extension scenario to run before the pod is due, even on a slow machine.
     private static final int TTL_SECONDS = 20;
 
-    private KubeAPIServer apiServer;
+    private RealApiServer apiServer;
     private Path kubeconfig;
     private KubernetesClient kube;
     private ControllerProcess controller;
@@ -53,12 +49,9 @@ class ControllerE2EIT {
 
     @BeforeAll
     void start() throws Exception {
-        apiServer = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withApiServerVersion("1.20.2").withUpdateKubeConfig(false).build());
-        apiServer.start();
-        kubeconfig = Files.createTempFile("e2e-kubeconfig", ".yaml");
-        Files.writeString(kubeconfig, apiServer.getKubeConfigYaml());
-        kube = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(apiServer.getKubeConfigYaml())).build();
+        apiServer = RealApiServer.start();
+        kubeconfig = apiServer.kubeconfig();
+        kube = apiServer.kube();
 
         controller = ControllerProcess.start("e2e-controller", kubeconfig,
                 "-ttl-seconds", Integer.toString(TTL_SECONDS),
@@ -78,11 +71,8 @@ class ControllerE2EIT {
         if (controller != null) {
             controller.close();
         }
-        if (kube != null) {
-            kube.close();
-        }
         if (apiServer != null) {
-            apiServer.stop();
+            apiServer.close();
         }
     }
 

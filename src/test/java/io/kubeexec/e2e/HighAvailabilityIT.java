@@ -1,14 +1,10 @@
 package io.kubeexec.e2e;
 
-import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubeexec.controller.kube.LeaderElection;
 import io.kubeexec.controller.support.Reviews;
 import org.junit.jupiter.api.AfterAll;
@@ -19,8 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,22 +38,18 @@ class HighAvailabilityIT {
     private static final String NS = "ha";
     private static final String LEASE_NAMESPACE = "default";
 
-    private KubeAPIServer apiServer;
+    private RealApiServer apiServer;
     private KubernetesClient kube;
     private final List<ControllerProcess> replicas = new ArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
-        apiServer = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withApiServerVersion("1.20.2").withUpdateKubeConfig(false).build());
-        apiServer.start();
-        Path kubeconfig = Files.createTempFile("ha-kubeconfig", ".yaml");
-        Files.writeString(kubeconfig, apiServer.getKubeConfigYaml());
-        kube = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(apiServer.getKubeConfigYaml())).build();
+        apiServer = RealApiServer.start();
+        kube = apiServer.kube();
         kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
                 .create();
         for (String name : List.of("replica-a", "replica-b")) {
-            replicas.add(ControllerProcess.start(name, kubeconfig, "-leader-elect", "-lease-namespace",
+            replicas.add(ControllerProcess.start(name, apiServer.kubeconfig(), "-leader-elect", "-lease-namespace",
                     LEASE_NAMESPACE, "-scan-interval", "1s", "-ttl-seconds", "600", "-shutdown-delay", "0s"));
         }
         replicas.forEach(ControllerProcess::awaitReady);
@@ -70,11 +60,8 @@ class HighAvailabilityIT {
         for (ControllerProcess replica : replicas) {
             replica.close();
         }
-        if (kube != null) {
-            kube.close();
-        }
         if (apiServer != null) {
-            apiServer.stop();
+            apiServer.close();
         }
     }
 

@@ -76,6 +76,7 @@ public record Settings(
         if (scanInterval.toMillis() < 100) {
             throw invalid(Flag.SCAN_INTERVAL, raw, "must be at least 100ms");
         }
+        requestTimeout(raw);
         String leaseNamespace = raw.get(Flag.LEASE_NAMESPACE).trim();
         if (leaseNamespace.isEmpty()) {
             leaseNamespace = System.getenv().getOrDefault("POD_NAMESPACE", "default");
@@ -107,6 +108,22 @@ public record Settings(
                 bool(Flag.LEADER_ELECT, raw),
                 leaseNamespace,
                 Map.copyOf(raw));
+    }
+
+    /**
+     * How long a client may take to send a request's headers, and then its body, before the connection is closed: a
+     * stalled or dribbling client (slow loris) is cut off instead of holding a connection forever.
+     */
+    public Duration requestTimeout() {
+        return requestTimeout(raw);
+    }
+
+    private static Duration requestTimeout(Map<Flag, String> raw) {
+        Duration timeout = duration(Flag.REQUEST_TIMEOUT, raw);
+        if (timeout.toMillis() < 100) {
+            throw invalid(Flag.REQUEST_TIMEOUT, raw, "must be at least 100ms");
+        }
+        return timeout;
     }
 
     /** The values the start-up hands to Camel: one per flag, and where the routes come from. */

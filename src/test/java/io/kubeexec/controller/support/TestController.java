@@ -7,6 +7,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.Dispatcher;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -41,10 +43,15 @@ public final class TestController {
     private final KubernetesClient kube;
 
     public TestController(Map<String, String> extraSettings) {
+        this(extraSettings, UnaryOperator.identity());
+    }
+
+    /** {@code inFront} may wrap the mock's dispatcher, e.g. to make the API server fail for a while. */
+    public TestController(Map<String, String> extraSettings, UnaryOperator<Dispatcher> inFront) {
         // CRUD mode, plus expectations (the mock cannot evict, so eviction answers come from expectations).
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
         apiServer = new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
-                new KubernetesMixedDispatcher(expectations), false);
+                inFront.apply(new KubernetesMixedDispatcher(expectations)), false);
         apiServer.init();
         port = freePort();
         properties.put("cert-path", resource("tls/tls.crt").toString());

@@ -273,6 +273,28 @@ class ControllerE2EIT {
     }
 
     @Test
+    @Order(4)
+    void aPodRecreatedWithTheSameNameIsNotEvictedInPlaceOfItsPredecessor() {
+        createPod("recreated");
+        kubectl("exec", "-n", NS, "recreated", "--", "ls");
+        Pod touched = awaitLabelled("recreated");
+        long due = Long.parseLong(touched.getMetadata().getLabels().get("box.com/podInitialInteractionTimestamp"))
+                + TTL_SECONDS;
+        kube.pods().inNamespace(NS).withName("recreated").withGracePeriod(0).delete();
+        await().atMost(Duration.ofSeconds(20)).until(() -> kube.pods().inNamespace(NS).withName("recreated").get() == null);
+
+        createPod("recreated"); // as a StatefulSet would: same name, new UID, no interaction
+        String newUid = kube.pods().inNamespace(NS).withName("recreated").get().getMetadata().getUid();
+
+        // Past the predecessor's eviction time and several scans (every second): the new pod stays.
+        await().pollDelay(Duration.ofSeconds(Math.max(0, due + 4 - Instant.now().getEpochSecond())))
+                .atMost(Duration.ofSeconds(TTL_SECONDS + 30))
+                .until(() -> kube.pods().inNamespace(NS).withName("recreated").get() != null);
+        assertThat(kube.pods().inNamespace(NS).withName("recreated").get().getMetadata().getUid()).isEqualTo(newUid);
+        assertThat(readLog()).doesNotContainPattern("pod=" + NS + "/recreated user=\\S+: evicted");
+    }
+
+    @Test
     @Order(5)
     void theControllerLogsThePodUserAndDecision() {
         assertThat(readLog()).containsPattern("pod=e2e/exec-me user=\\S+ kind=exec .*decision=allowed");

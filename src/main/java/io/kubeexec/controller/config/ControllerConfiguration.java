@@ -74,7 +74,7 @@ public class ControllerConfiguration implements CamelConfiguration {
         bind(context, "kubernetesClient", client);
         bind(context, "tls", tls(settings, clock));
         bind(context, "health", health);
-        bind(context, "undertow", new WebhookUndertowComponent(settings.maxBodyBytes()));
+        bind(context, "undertow", new WebhookUndertowComponent(settings.maxBodyBytes(), settings.requestTimeout()));
         bind(context, "admissionWebhook", new AdmissionWebhook(
                 new InteractionClassifier(settings.detectPortForward()),
                 new PodUpdatePolicy(settings.keys(), settings.maxExtension(), settings.detectDebug(),

@@ -30,6 +30,8 @@ public enum Flag {
     DETECT_DEBUG("detect-debug", "count kubectl debug (a new ephemeral container) as an interaction"),
     EVICT_BARE_PODS("evict-bare-pods", "also evict pods that no controller owns (they are gone for good)"),
     MAX_BODY_BYTES("max-body-bytes", "largest AdmissionReview body accepted; larger gets 413"),
+    REQUEST_TIMEOUT("request-timeout",
+            "how long a client may take to send a request's headers, and then its body, before it is cut off (Go duration)"),
     KEY_PREFIX("key-prefix", "prefix of the pod label and annotation keys"),
     ROUTES_DIR("routes-dir", "directory of *.camel.yaml routes that replaces the built-in routes (those in the jar)"),
     ROUTES_EXTRA_DIR("routes-extra-dir", "directory of operator *.camel.yaml routes loaded in addition to the built-in ones"),

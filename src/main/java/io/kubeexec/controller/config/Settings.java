@@ -94,6 +94,7 @@ public record Settings(
             throw invalid(Flag.ROUTES_RELOAD, raw,
                     "needs -routes-extra-dir or -routes-dir (the routes in the jar cannot change)");
         }
+        requestTimeout(raw);
         String leaseNamespace = raw.get(Flag.LEASE_NAMESPACE).trim();
         if (leaseNamespace.isEmpty()) {
             leaseNamespace = System.getenv().getOrDefault("POD_NAMESPACE", "default");
@@ -129,6 +130,22 @@ public record Settings(
                 bool(Flag.LEADER_ELECT, raw),
                 leaseNamespace,
                 Map.copyOf(raw));
+    }
+
+    /**
+     * How long a client may take to send a request's headers, and then its body, before the connection is closed: a
+     * stalled or dribbling client (slow loris) is cut off instead of holding a connection forever.
+     */
+    public Duration requestTimeout() {
+        return requestTimeout(raw);
+    }
+
+    private static Duration requestTimeout(Map<Flag, String> raw) {
+        Duration timeout = duration(Flag.REQUEST_TIMEOUT, raw);
+        if (timeout.toMillis() < 100) {
+            throw invalid(Flag.REQUEST_TIMEOUT, raw, "must be at least 100ms");
+        }
+        return timeout;
     }
 
     /** The values the start-up hands to Camel: one per flag, and where the routes come from. */

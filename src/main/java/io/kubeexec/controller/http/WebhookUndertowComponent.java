@@ -12,19 +12,28 @@ import org.apache.camel.component.undertow.UndertowHostKey;
 import org.xnio.OptionMap;
 
 import java.lang.reflect.Field;
+import java.time.Duration;
 
 /**
  * The {@code undertow:} component with a {@link RawBodyGuard} in front of every route, and Undertow's built-in 2 MiB
  * body limit lifted so that the guard applies the configured one (8 MiB by default: a pod UPDATE carries two copies of a pod of up to ~1.5 MiB) and
  * answers 413 with a JSON body. Undertow refuses a larger declared body before any handler runs, and Camel offers
- * no setting for it, hence the reach into the started server (covered by the 413 fixture test).
+ * no setting for it, hence the reach into the started server (covered by the 413 fixture test). The same reach sets
+ * the listener's timeouts, so stalled clients cannot pile up: a request whose headers do not arrive within
+ * {@code -request-timeout} is cut off (the guard bounds the body), and so is a connection that sends no request for
+ * Undertow's usual 60 s (keep-alive connections of the API server idle between reviews).
  */
 public final class WebhookUndertowComponent extends UndertowComponent {
 
-    private final long maxBodyBytes;
+    /** Undertow's own default, which replacing the listener's options would otherwise drop. */
+    private static final int IDLE_CONNECTION_MILLIS = 60_000;
 
-    public WebhookUndertowComponent(long maxBodyBytes) {
+    private final long maxBodyBytes;
+    private final Duration requestTimeout;
+
+    public WebhookUndertowComponent(long maxBodyBytes, Duration requestTimeout) {
         this.maxBodyBytes = maxBodyBytes;
+        this.requestTimeout = requestTimeout;
     }
 
     @Override
@@ -33,25 +42,30 @@ public final class WebhookUndertowComponent extends UndertowComponent {
             @Override
             public HttpHandler registerHandler(UndertowConsumer consumer, HttpHandlerRegistrationInfo info,
                     HttpHandler handler) {
-                HttpHandler registered = super.registerHandler(consumer, info, new RawBodyGuard(maxBodyBytes, handler));
-                liftEntityLimit(this);
+                HttpHandler registered = super.registerHandler(consumer, info, new RawBodyGuard(maxBodyBytes, requestTimeout, handler));
+                configureListeners(this, requestTimeout);
                 return registered;
             }
         };
     }
 
-    private static void liftEntityLimit(DefaultUndertowHost host) {
+    private static void configureListeners(DefaultUndertowHost host, Duration requestTimeout) {
         try {
             Field field = DefaultUndertowHost.class.getDeclaredField("undertow");
             field.setAccessible(true);
             Undertow undertow = (Undertow) field.get(host);
             if (undertow != null) {
                 for (Undertow.ListenerInfo listener : undertow.getListenerInfo()) {
-                    listener.setServerOptions(OptionMap.create(UndertowOptions.MAX_ENTITY_SIZE, -1L));
+                    int timeout = (int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis());
+                    listener.setServerOptions(OptionMap.builder()
+                            .set(UndertowOptions.MAX_ENTITY_SIZE, -1L)
+                            .set(UndertowOptions.NO_REQUEST_TIMEOUT, Math.max(timeout, IDLE_CONNECTION_MILLIS))
+                            .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, timeout)
+                            .getMap());
                 }
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("cannot lift Undertow's 2 MiB body limit: " + e, e);
+            throw new IllegalStateException("cannot set Undertow's body limit and timeouts: " + e, e);
         }
     }
 }

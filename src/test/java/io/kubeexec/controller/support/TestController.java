@@ -9,6 +9,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.kubeexec.controller.config.Settings;
+import io.fabric8.mockwebserver.http.Dispatcher;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -45,10 +47,15 @@ public final class TestController {
     private final KubernetesClient kube;
 
     public TestController(Map<String, String> extraSettings) {
+        this(extraSettings, UnaryOperator.identity());
+    }
+
+    /** {@code inFront} may wrap the mock's dispatcher, e.g. to make the API server fail for a while. */
+    public TestController(Map<String, String> extraSettings, UnaryOperator<Dispatcher> inFront) {
         // CRUD mode, plus expectations (the mock cannot evict, so eviction answers come from expectations).
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
         apiServer = new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
-                new KubernetesMixedDispatcher(expectations), false);
+                inFront.apply(new KubernetesMixedDispatcher(expectations)), false);
         apiServer.init();
         port = freePort();
         properties.put("cert-path", resource("tls/tls.crt").toString());

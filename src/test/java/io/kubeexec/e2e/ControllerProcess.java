@@ -40,7 +40,12 @@ public final class ControllerProcess implements AutoCloseable {
 
     /** Starts a controller named {@code name} (also its leader-election identity) with the flags given. */
     public static ControllerProcess start(String name, Path kubeconfig, String... flags) throws IOException {
-        int port = TestController.freePort();
+        return start(name, TestController.freePort(), kubeconfig, flags);
+    }
+
+    /** As {@link #start(String, Path, String...)}, on a given port: a restarted controller takes its predecessor's. */
+    public static ControllerProcess start(String name, int port, Path kubeconfig, String... flags)
+            throws IOException {
         Path log = Path.of(System.getProperty("project.build.directory", "target"), name + ".log");
         List<String> command = new ArrayList<>(List.of("bin/kube-exec-controller",
                 "-cert-path", TestController.resource("tls/tls.crt").toString(),
@@ -111,6 +116,19 @@ public final class ControllerProcess implements AutoCloseable {
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * SIGTERM, then waits for the process to exit: the graceful stop an operator's rollout does. Returns the exit
+     * status; fails (after a SIGKILL) if it has not exited within {@code timeout}.
+     */
+    public int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(name + " did not exit within " + timeout + " of SIGTERM:\n" + log());
+        }
+        return process.exitValue();
     }
 
     /** SIGKILL: no shutdown hook runs, so a Lease is not released; as when a node dies. */

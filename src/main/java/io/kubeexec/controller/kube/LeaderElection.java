@@ -39,8 +39,8 @@ public final class LeaderElection implements BooleanSupplier {
         election.running = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
                 .withName(LEASE_NAME)
                 .withLock(new LeaseLock(namespace, LEASE_NAME, identity))
-                .withLeaseDuration(Duration.ofSeconds(10))
-                .withRenewDeadline(Duration.ofSeconds(7))
+                .withLeaseDuration(Duration.ofSeconds(8))
+                .withRenewDeadline(Duration.ofSeconds(6))
                 .withRetryPeriod(Duration.ofSeconds(2))
                 .withReleaseOnCancel(true)
                 .withLeaderCallbacks(new LeaderCallbacks(

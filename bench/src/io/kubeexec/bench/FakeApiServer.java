@@ -67,9 +67,9 @@ public final class FakeApiServer {
             kind = "event";
             status = 201;
             body = "{\"apiVersion\":\"events.k8s.io/v1\",\"kind\":\"Event\",\"metadata\":{\"name\":\"e\"}}";
-        } else if (p.length == 7 && p[4].equals("pods")) { // /api/v1/namespaces/NS/pods/NAME
+        } else if (p.length == 7 && p[5].equals("pods")) { // /api/v1/namespaces/NS/pods/NAME
             kind = method.toLowerCase() + "-pod";
-            body = pod(p[3], p[5]);
+            body = pod(p[4], p[6]);
         } else if (path.equals("/api/v1/pods")) {
             kind = "list-pods";
             body = "{\"apiVersion\":\"v1\",\"kind\":\"PodList\",\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[]}";

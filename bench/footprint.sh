@@ -7,7 +7,8 @@
 #   bench/footprint.sh [-n RUNS] [-l LOAD_SECONDS]
 #
 # Configurations: "launcher" is bin/kube-exec-controller as shipped (its JVM flags, and the AppCDS archive next to
-# the jar if one was made); "before" the flags it had before issue 8; "launcher, no CDS" the same without the archive.
+# the jar if one was made); "launcher, no CDS" the same without the archive; "before" the flags and no archive, as
+# the launcher had them before issue 8.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 runs=5 load=10
@@ -33,11 +34,15 @@ fi
 
 declare -A out
 configs=("launcher" "launcher, no CDS" "before")
-opts_of() {
+# start CONFIG PORT: the controller in one configuration, in the background
+start() {
+  local args=(-cert-path "$work/tls.crt" -key-path "$work/tls.key" -port "$2" -bind-address 127.0.0.1 -shutdown-delay 0s
+    -namespace-allowlist kube-system)
   case $1 in
-    launcher) echo "" ;;
-    "launcher, no CDS") echo "KEC_CDS=off" ;;
-    before) echo "JAVA_OPTS=-XX:+UseSerialGC -XX:MaxRAMPercentage=75" ;;
+    launcher) KEC_JAR=$jar "$root/bin/kube-exec-controller" "${args[@]}" ;;
+    "launcher, no CDS") KEC_CDS=off KEC_JAR=$jar "$root/bin/kube-exec-controller" "${args[@]}" ;;
+    before) KEC_CDS=off JAVA_OPTS="-XX:+UseSerialGC -XX:MaxRAMPercentage=75" KEC_JAR=$jar \
+      "$root/bin/kube-exec-controller" "${args[@]}" ;;
   esac
 }
 port=$(free_port)
@@ -49,8 +54,7 @@ for c in "${configs[@]}"; do
   ready=() idle=() cpu=()
   for i in $(seq 1 "$runs"); do
     t0=$(now_ms)
-    env $(opts_of "$c") KEC_JAR="$jar" "$root/bin/kube-exec-controller" -cert-path "$work/tls.crt" -key-path "$work/tls.key" \
-      -port "$port" -bind-address 127.0.0.1 -shutdown-delay 0s -namespace-allowlist kube-system >"$work/c.log" 2>&1 &
+    start "$c" "$port" >"$work/c.log" 2>&1 &
     pid=$!
     until curl -skf "https://127.0.0.1:$port/health/readiness" >/dev/null 2>&1; do
       kill -0 $pid 2>/dev/null || { cat "$work/c.log" >&2; exit 1; }
@@ -73,7 +77,7 @@ for c in "${configs[@]}"; do
       peak=$(sort -n "$work/rss" | tail -1)
       rps1=$(field rps "$(cat "$work/w1")"); rps2=$(field rps "$(cat "$work/w2")")
     fi
-    kill $pid; wait $pid 2>/dev/null || true
+    kill "$jpid" 2>/dev/null; wait $pid 2>/dev/null || true
   done
   out[$c]="$(printf '%s\n' "${ready[@]}" | median) $(printf '%s\n' "${cpu[@]}" | median) $(printf '%s\n' "${idle[@]}" | median) $peak $after $rps1 $rps2 $(printf '%s ' "${ready[@]}")"
 done

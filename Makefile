@@ -17,6 +17,7 @@ sandbox-tour:
 ## build: the controller jar (target/) and the kubectl-pi plugin (pi-cli/target/), without tests
 build:
 	$(MVN) -q package -DskipTests
+	@bin/kube-exec-controller --build-cds >/dev/null || echo "warning: no AppCDS archive (needs openssl); the controller starts without it"
 	$(MVN) -q -f pi-cli/pom.xml package -DskipTests
 
 ## test: every tier of both projects: decisions, HTTPS fixtures, routes on the mock server, e2e on a real API server,
@@ -70,7 +71,29 @@ undeploy:
 	kubectl delete namespace kube-exec-controller --ignore-not-found
 
 ## ---- kubectl pi (pi-cli/) ------------------------------------------------------------------------------
-.PHONY: bench bench-controller
+.PHONY: bench bench-controller bench-admission bench-decoupling bench-scan bench-eviction-lag bench-footprint bench-all
+## bench-admission: webhook req/s and latency at 1/16/64 connections, against a bare Undertow HTTPS baseline (wrk)
+bench-admission:
+	@[ -f target/kube-exec-controller.jar ] || $(MVN) -q package -DskipTests
+	@bench/admission.sh $(BENCH_ARGS)
+## bench-decoupling: admission latency while the Kubernetes API answers in 500 ms, before and after the queue fills
+bench-decoupling:
+	@[ -f target/kube-exec-controller.jar ] || $(MVN) -q package -DskipTests
+	@bench/decoupling.sh $(BENCH_ARGS)
+## bench-scan: the eviction scan's requests, bytes and time with 500..5 000 pods on a real API server
+bench-scan:
+	@[ -f target/kube-exec-controller.jar ] || $(MVN) -q package -DskipTests
+	@KUBE_API_TEST_DIR="$$(tools/kube-api-test-dir.sh)" bench/scan-cost.sh $(BENCH_ARGS)
+## bench-eviction-lag: eviction time minus due time for 200 interacted pods on a real API server
+bench-eviction-lag:
+	@[ -f target/kube-exec-controller.jar ] || $(MVN) -q package -DskipTests
+	@KUBE_API_TEST_DIR="$$(tools/kube-api-test-dir.sh)" bench/eviction-lag.sh $(BENCH_ARGS)
+## bench-footprint: time to ready, RSS idle and under load, for the launcher's JVM flags and the previous ones
+bench-footprint:
+	@[ -f target/kube-exec-controller.jar ] || $(MVN) -q package -DskipTests
+	@KUBE_API_TEST_DIR="$$(tools/kube-api-test-dir.sh)" bench/footprint.sh $(BENCH_ARGS)
+## bench-all: the five benchmarks of bench/README.md, one after the other
+bench-all: bench-admission bench-decoupling bench-scan bench-eviction-lag bench-footprint
 ## bench-controller: the controller's time to readiness and its RSS, against a bare JVM start, on a real local API server
 bench-controller:
 	@[ -f target/kube-exec-controller.jar ] || $(MVN) -q package -DskipTests

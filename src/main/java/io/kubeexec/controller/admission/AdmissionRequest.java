@@ -1,9 +1,12 @@
 package io.kubeexec.controller.admission;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,23 +44,52 @@ public record AdmissionRequest(
         if (body == null || body.length == 0) {
             throw new MalformedReviewException("empty body: expected an AdmissionReview");
         }
-        JsonNode review;
-        try {
-            review = JSON.readTree(body);
+        try (JsonParser parser = JSON.getFactory().createParser(body)) {
+            return read(parser);
         } catch (JsonProcessingException e) {
             throw new MalformedReviewException("body is not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new MalformedReviewException("body could not be read: " + e.getMessage());
         }
-        if (review == null || !review.isObject()) {
+    }
+
+    /**
+     * One pass over the body with the streaming parser: every pod UPDATE in a cluster comes through here with two
+     * copies of the pod, and the decisions need only their metadata and ephemeral containers. The parts no decision
+     * reads ({@code spec} but its ephemeral containers, {@code status}, {@code managedFields}, the review's other
+     * fields) are skipped, still checked for syntax, never built.
+     */
+    private static AdmissionRequest read(JsonParser parser) throws IOException, MalformedReviewException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            if (parser.currentToken() != null) {
+                tree(parser); // a malformed array is "not JSON", as for any other malformed body
+            }
             throw new MalformedReviewException("body is not a JSON object: expected an AdmissionReview");
         }
-        String apiVersion = review.path("apiVersion").asText("");
+        String apiVersion = "";
+        JsonNode request = MissingNode.getInstance();
+        ObjectNode fields = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            parser.nextToken();
+            if (field.equals("apiVersion")) {
+                apiVersion = text(parser);
+            } else if (field.equals("request")) {
+                if (parser.currentToken() == JsonToken.START_OBJECT) {
+                    fields = JSON.createObjectNode();
+                    readRequest(parser, fields);
+                    request = fields;
+                } else {
+                    request = parser.currentToken().isScalarValue() ? tree(parser) : skip(parser);
+                }
+            } else {
+                parser.skipChildren();
+            }
+        }
         if (!apiVersion.equals("admission.k8s.io/v1") && !apiVersion.equals("admission.k8s.io/v1beta1")) {
             throw new MalformedReviewException(
                     "apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1, got \"" + apiVersion + "\"");
         }
-        JsonNode request = review.path("request");
         if (!request.isObject()) {
             throw new MalformedReviewException("AdmissionReview has no request");
         }
@@ -79,7 +111,90 @@ public record AdmissionRequest(
                 userInfo.path("username").asText(""),
                 List.copyOf(groups),
                 request.path("dryRun").asBoolean(false),
-                request.path("object").isMissingNode() ? MissingNode.getInstance() : request.path("object"),
+                request.path("object"),
                 request.path("oldObject"));
+    }
+
+    /** The request's fields the decisions read, as a tree; {@code object} and {@code oldObject} pruned. */
+    private static void readRequest(JsonParser parser, ObjectNode request) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            parser.nextToken();
+            switch (field) {
+                case "uid", "operation", "resource", "subResource", "namespace", "name", "userInfo", "dryRun" ->
+                        request.set(field, tree(parser));
+                case "object", "oldObject" -> request.set(field, readObject(parser));
+                default -> parser.skipChildren();
+            }
+        }
+    }
+
+    /**
+     * A pod (or PodExecOptions, or EphemeralContainers) without what no decision reads: {@code status},
+     * {@code spec} except {@code ephemeralContainers}, and {@code metadata.managedFields}.
+     */
+    private static JsonNode readObject(JsonParser parser) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            return tree(parser);
+        }
+        ObjectNode object = JSON.createObjectNode();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            parser.nextToken();
+            switch (field) {
+                case "status" -> parser.skipChildren();
+                case "spec" -> object.set(field, keepOnly(parser, "ephemeralContainers"));
+                case "metadata" -> object.set(field, skipping(parser, "managedFields"));
+                default -> object.set(field, tree(parser));
+            }
+        }
+        return object;
+    }
+
+    private static JsonNode keepOnly(JsonParser parser, String kept) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            return tree(parser);
+        }
+        ObjectNode object = JSON.createObjectNode();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            parser.nextToken();
+            if (field.equals(kept)) {
+                object.set(field, tree(parser));
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return object;
+    }
+
+    private static JsonNode skipping(JsonParser parser, String skipped) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            return tree(parser);
+        }
+        ObjectNode object = JSON.createObjectNode();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            parser.nextToken();
+            if (field.equals(skipped)) {
+                parser.skipChildren();
+            } else {
+                object.set(field, tree(parser));
+            }
+        }
+        return object;
+    }
+
+    private static String text(JsonParser parser) throws IOException {
+        return parser.currentToken() == JsonToken.VALUE_STRING ? parser.getText() : tree(parser).asText("");
+    }
+
+    private static JsonNode tree(JsonParser parser) throws IOException {
+        return JSON.readTree(parser);
+    }
+
+    private static JsonNode skip(JsonParser parser) throws IOException {
+        parser.skipChildren();
+        return MissingNode.getInstance();
     }
 }

@@ -87,7 +87,7 @@ public final class AdmissionWebhook {
         }
         Interaction i = interaction.get();
         if (exemption.isExempt(i.namespace())) {
-            LOG.info("pod={}/{} user={} kind={} decision=allowed, namespace exempt: not tracked",
+            LOG.debug("pod={}/{} user={} kind={} decision=allowed, namespace exempt: not tracked",
                     i.namespace(), i.pod(), i.username(), i.kind().label());
             return new Reply(200, allowed, null, null, request.apiVersion(), request.uid());
         }

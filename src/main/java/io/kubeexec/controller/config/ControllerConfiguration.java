@@ -105,8 +105,16 @@ public class ControllerConfiguration implements CamelConfiguration {
 
     private static long queueDepth(CamelContext context, String queue) {
         SedaComponent seda = context.getComponent("seda", SedaComponent.class);
-        QueueReference reference = seda == null ? null : seda.getQueues().get(queue);
-        return reference == null ? 0 : reference.getQueue().size();
+        if (seda == null) {
+            return 0;
+        }
+        // Camel keys its queues by endpoint URI without parameters ("seda://interact"), not by the bare name.
+        for (Map.Entry<String, QueueReference> entry : seda.getQueues().entrySet()) {
+            if (entry.getKey().replaceFirst("^seda:(//)?", "").equals(queue)) {
+                return entry.getValue().getQueue().size();
+            }
+        }
+        return 0;
     }
 
     static Map<Flag, String> flagValues(PropertiesComponent properties) {

@@ -6,6 +6,7 @@ import io.undertow.server.Connectors;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.util.ImmediatePooledByteBuffer;
 import org.slf4j.Logger;
@@ -28,6 +29,9 @@ import java.util.concurrent.TimeUnit;
 public final class RawBodyGuard implements HttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RawBodyGuard.class);
+
+    /** The body as received, for a next handler that reads it from here rather than from the request channel. */
+    public static final AttachmentKey<byte[]> BODY = AttachmentKey.create(byte[].class);
 
     /** Bodies larger than this are not drained: the connection is answered and closed. */
     private static final long DRAIN_AT_MOST = 64L * 1024 * 1024;
@@ -94,6 +98,7 @@ public final class RawBodyGuard implements HttpHandler {
 
     /** Hands the received body to the route, as if it had just arrived. */
     private void proceed(HttpServerExchange exchange, byte[] body) {
+        exchange.putAttachment(BODY, body);
         if (body.length > 0) {
             Connectors.ungetRequestBytes(exchange, new PooledByteBuffer[] {
                     new ImmediatePooledByteBuffer(ByteBuffer.wrap(body))});

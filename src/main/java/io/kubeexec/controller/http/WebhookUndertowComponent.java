@@ -1,8 +1,10 @@
 package io.kubeexec.controller.http;
 
+import io.kubeexec.controller.admission.AdmissionWebhook;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.undertow.DefaultUndertowHost;
 import org.apache.camel.component.undertow.HttpHandlerRegistrationInfo;
 import org.apache.camel.component.undertow.UndertowComponent;
@@ -13,6 +15,7 @@ import org.xnio.OptionMap;
 
 import java.lang.reflect.Field;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * The {@code undertow:} component with a {@link RawBodyGuard} in front of every route, and Undertow's built-in 2 MiB
@@ -22,14 +25,23 @@ import java.time.Duration;
  * the listener's timeouts, so stalled clients cannot pile up: a request whose headers do not arrive within
  * {@code -request-timeout} is cut off (the guard bounds the body), and so is a connection that sends no request for
  * Undertow's usual 60 s (keep-alive connections of the API server idle between reviews).
+ * <p>
+ * The two built-in admission routes are answered by {@link AdmissionFastPath} (unless {@code admission-fast-path=false}):
+ * a Camel exchange on a worker thread costs several times what the decision does, and every pod UPDATE pays it. Only
+ * the routes with the built-in ids get it, so an operator's replacement route (a new id, see -routes-exclude) runs
+ * its own steps.
  */
 public final class WebhookUndertowComponent extends UndertowComponent {
 
     /** Undertow's own default, which replacing the listener's options would otherwise drop. */
     private static final int IDLE_CONNECTION_MILLIS = 60_000;
 
+    /** The built-in routes the fast path stands in for; their steps are those of AdmissionFastPath. */
+    private static final Set<String> FAST_ROUTES = Set.of("admit-pod-interaction", "admit-pod-update");
+
     private final long maxBodyBytes;
     private final Duration requestTimeout;
+    private ProducerTemplate queues;
 
     public WebhookUndertowComponent(long maxBodyBytes, Duration requestTimeout) {
         this.maxBodyBytes = maxBodyBytes;
@@ -42,11 +54,33 @@ public final class WebhookUndertowComponent extends UndertowComponent {
             @Override
             public HttpHandler registerHandler(UndertowConsumer consumer, HttpHandlerRegistrationInfo info,
                     HttpHandler handler) {
-                HttpHandler registered = super.registerHandler(consumer, info, new RawBodyGuard(maxBodyBytes, requestTimeout, handler));
+                HttpHandler registered = super.registerHandler(consumer, info, new RawBodyGuard(maxBodyBytes,
+                        requestTimeout, fastPath(consumer.getRoute().getRouteId(), handler)));
                 configureListeners(this, requestTimeout);
                 return registered;
             }
         };
+    }
+
+    /** The route's own handler, or the fast path in front of it for the two built-in admission routes. */
+    private HttpHandler fastPath(String routeId, HttpHandler route) {
+        boolean enabled = getCamelContext().getPropertiesComponent().resolveProperty("admission-fast-path")
+                .map(v -> !v.trim().equalsIgnoreCase("false")).orElse(true);
+        AdmissionWebhook webhook = getCamelContext().getRegistry()
+                .lookupByNameAndType("admissionWebhook", AdmissionWebhook.class);
+        if (!enabled || webhook == null || !FAST_ROUTES.contains(routeId)) {
+            return route;
+        }
+        return routeId.equals("admit-pod-interaction")
+                ? new AdmissionFastPath(webhook::interaction, webhook, queues())
+                : new AdmissionFastPath(webhook::podUpdate, webhook, queues());
+    }
+
+    private synchronized ProducerTemplate queues() {
+        if (queues == null) {
+            queues = getCamelContext().createProducerTemplate();
+        }
+        return queues;
     }
 
     private static void configureListeners(DefaultUndertowHost host, Duration requestTimeout) {

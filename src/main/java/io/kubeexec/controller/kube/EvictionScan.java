@@ -1,5 +1,6 @@
 package io.kubeexec.controller.kube;
 
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -82,7 +83,11 @@ public final class EvictionScan {
     private ScanResult scanInteractedPods() {
         List<Pod> pods;
         try {
-            pods = client.pods().inAnyNamespace().withLabel(keys.initialInteractionTimestamp()).list().getItems();
+            // resourceVersion=0: served from the API server's watch cache. Without it, a LIST with a label selector is
+            // a quorum read of every pod from etcd, filtered afterwards: the scan would cost what the cluster's size
+            // does (bench/scan-cost.sh). A cache a moment old is fine for a scan that runs every few seconds.
+            pods = client.pods().inAnyNamespace().withLabel(keys.initialInteractionTimestamp())
+                    .list(new ListOptionsBuilder().withResourceVersion("0").build()).getItems();
         } catch (KubernetesClientException e) {
             LOG.warn("Eviction scan could not list interacted pods (HTTP {}): {}; retrying next scan",
                     e.getCode(), e.getMessage());

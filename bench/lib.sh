@@ -1,0 +1,78 @@
+# Shared helpers of the bench/*.sh scripts (sourced, not run). Each script measures its baseline in the same run,
+# because this machine is shared and noisy: ratios survive the noise, absolute figures do not.
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+jar=${KEC_JAR:-$root/target/kube-exec-controller.jar}
+[ -f "$jar" ] || { echo "build first: make build   (or set KEC_JAR)" >&2; exit 1; }
+lib=$(dirname "$jar")/lib
+classes=$(dirname "$jar")/bench-classes
+cp_bench="$jar:$lib/*:$classes"
+pids=()
+
+# The helper programs under bench/src (baseline server, fake API server, pod loader), compiled against the
+# controller's own classpath; never part of the product jar.
+build_helpers() {
+  local srcs; srcs=$(find "$here/src" -name '*.java')
+  if [ ! -d "$classes" ] || [ -n "$(find "$here/src" -name '*.java' -newer "$classes/.built" 2>/dev/null)" ] \
+      || [ ! -f "$classes/.built" ] || [ "$jar" -nt "$classes/.built" ]; then
+    mkdir -p "$classes"
+    javac -nowarn -d "$classes" -cp "$jar:$lib/*" $srcs && touch "$classes/.built"
+  fi
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+machine() { echo "$(nproc) CPUs, load average $(loadavg), $(java -version 2>&1 | head -1)"; }
+
+# A throw-away directory, certificate and cleanup of everything started through `started`.
+setup_workdir() {
+  work=$(mktemp -d /tmp/kec-bench.XXXXXX)
+  trap cleanup EXIT
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/tls.key" -out "$work/tls.crt" -days 1 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+}
+started() { pids+=("$1"); }
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  [ -n "${control_plane:-}" ] && "$root/tools/control-plane.sh" stop "$control_plane" >/dev/null 2>&1
+  [ -n "${work:-}" ] && rm -rf "$work"
+}
+
+# fake_api PORT DELAY_MS: the stand-in API server (bench/src/.../FakeApiServer.java)
+fake_api() {
+  java -XX:+UseSerialGC -Xmx128m -cp "$cp_bench" io.kubeexec.bench.FakeApiServer "$1" "$2" >"$work/fake-api-$1.log" 2>&1 &
+  started $!
+  until curl -sf "http://127.0.0.1:$1/version" >/dev/null 2>&1; do sleep 0.05; done
+}
+
+# controller PORT LOG ARGS...: starts bin/kube-exec-controller and waits for readiness; sets controller_pid
+controller() {
+  local port=$1 log=$2; shift 2
+  KEC_JAR=$jar "$root/bin/kube-exec-controller" -cert-path "$work/tls.crt" -key-path "$work/tls.key" -port "$port" \
+    -bind-address 127.0.0.1 -shutdown-delay 0s "$@" >"$log" 2>&1 &
+  controller_pid=$!
+  started $controller_pid
+  local child; child=$(pgrep -P $controller_pid java || true); [ -n "$child" ] && controller_pid=$child && started $child
+  until curl -skf "https://127.0.0.1:$port/health/readiness" >/dev/null 2>&1; do
+    kill -0 $controller_pid 2>/dev/null || { echo "controller died:" >&2; tail -20 "$log" >&2; exit 1; }
+    sleep 0.02
+  done
+}
+
+# cpu_ticks PID: user+system CPU time of PID so far, in clock ticks
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# rss_mib PID: resident memory of the java process behind PID (the launcher script execs java)
+rss_mib() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$1/status"; }
+
+# wrk_run CONNECTIONS SECONDS URL BODY [COUNT]: one wrk run; prints its RESULT line
+wrk_run() {
+  local c=$1 d=$2 url=$3 body=$4 count=${5:-0} t=2
+  [ "$c" -lt 2 ] && t=1
+  wrk -t"$t" -c"$c" -d"${d}s" --latency --timeout 10s -s "$here/wrk/post.lua" "$url" -- "$body" "$count" "$t" \
+    | grep '^RESULT' || echo "RESULT requests=0 seconds=0 rps=0 p50_us=0 p99_us=0 max_us=0 errors=1 non2xx=0 denied=0"
+}
+# field NAME "RESULT ...": one value of a RESULT line
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
+ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }

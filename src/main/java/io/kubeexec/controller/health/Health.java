@@ -48,6 +48,11 @@ public final class Health {
         draining.set(true);
     }
 
+    /** True from SIGTERM on. */
+    public boolean draining() {
+        return draining.get();
+    }
+
     public Answer liveness(String method) {
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
             return new Answer(405, "{\"code\":405,\"error\":\"method " + method + " not allowed\"}");

@@ -9,6 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 
 /**
  * Answers an admission webhook in the HTTPS listener itself: reads the body, asks {@link AdmissionWebhook} for the
@@ -26,16 +27,28 @@ public final class AdmissionFastPath implements HttpHandler {
     private final BiFunction<String, byte[], AdmissionWebhook.Reply> decide;
     private final AdmissionWebhook webhook;
     private final ProducerTemplate queues;
+    private final BooleanSupplier shuttingDown;
+    private final HttpHandler route;
 
+    /**
+     * {@code route} is the admission route's own handler: from {@code shuttingDown} on, requests go to it, so they
+     * follow the routes through the shutdown (served during -shutdown-delay, then refused while the queues drain).
+     */
     public AdmissionFastPath(BiFunction<String, byte[], AdmissionWebhook.Reply> decide, AdmissionWebhook webhook,
-            ProducerTemplate queues) {
+            ProducerTemplate queues, BooleanSupplier shuttingDown, HttpHandler route) {
         this.decide = decide;
         this.webhook = webhook;
         this.queues = queues;
+        this.shuttingDown = shuttingDown;
+        this.route = route;
     }
 
     @Override
-    public void handleRequest(HttpServerExchange exchange) {
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (shuttingDown.getAsBoolean()) {
+            route.handleRequest(exchange);
+            return;
+        }
         String method = exchange.getRequestMethod().toString();
         byte[] received = exchange.getAttachment(RawBodyGuard.BODY);
         if (received != null) { // RawBodyGuard has read it already

@@ -1,6 +1,7 @@
 package io.kubeexec.controller.http;
 
 import io.kubeexec.controller.admission.AdmissionWebhook;
+import io.kubeexec.controller.health.Health;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
@@ -68,12 +69,13 @@ public final class WebhookUndertowComponent extends UndertowComponent {
                 .map(v -> !v.trim().equalsIgnoreCase("false")).orElse(true);
         AdmissionWebhook webhook = getCamelContext().getRegistry()
                 .lookupByNameAndType("admissionWebhook", AdmissionWebhook.class);
-        if (!enabled || webhook == null || !FAST_ROUTES.contains(routeId)) {
+        Health health = getCamelContext().getRegistry().lookupByNameAndType("health", Health.class);
+        if (!enabled || webhook == null || health == null || !FAST_ROUTES.contains(routeId)) {
             return route;
         }
         return routeId.equals("admit-pod-interaction")
-                ? new AdmissionFastPath(webhook::interaction, webhook, queues())
-                : new AdmissionFastPath(webhook::podUpdate, webhook, queues());
+                ? new AdmissionFastPath(webhook::interaction, webhook, queues(), health::draining, route)
+                : new AdmissionFastPath(webhook::podUpdate, webhook, queues(), health::draining, route);
     }
 
     private synchronized ProducerTemplate queues() {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The parts of an AdmissionReview ({@code admission.k8s.io/v1} or {@code v1beta1}) that the decisions need.
@@ -143,15 +144,16 @@ public record AdmissionRequest(
             parser.nextToken();
             switch (field) {
                 case "status" -> parser.skipChildren();
-                case "spec" -> object.set(field, keepOnly(parser, "ephemeralContainers"));
-                case "metadata" -> object.set(field, skipping(parser, "managedFields"));
+                case "spec" -> object.set(field, fields(parser, "ephemeralContainers"::equals));
+                case "metadata" -> object.set(field, fields(parser, f -> !f.equals("managedFields")));
                 default -> object.set(field, tree(parser));
             }
         }
         return object;
     }
 
-    private static JsonNode keepOnly(JsonParser parser, String kept) throws IOException {
+    /** An object with only the fields {@code keep} accepts; the others are skipped, never built into a tree. */
+    private static JsonNode fields(JsonParser parser, Predicate<String> keep) throws IOException {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
             return tree(parser);
         }
@@ -159,27 +161,10 @@ public record AdmissionRequest(
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             parser.nextToken();
-            if (field.equals(kept)) {
+            if (keep.test(field)) {
                 object.set(field, tree(parser));
             } else {
                 parser.skipChildren();
-            }
-        }
-        return object;
-    }
-
-    private static JsonNode skipping(JsonParser parser, String skipped) throws IOException {
-        if (parser.currentToken() != JsonToken.START_OBJECT) {
-            return tree(parser);
-        }
-        ObjectNode object = JSON.createObjectNode();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            parser.nextToken();
-            if (field.equals(skipped)) {
-                parser.skipChildren();
-            } else {
-                object.set(field, tree(parser));
             }
         }
         return object;

@@ -76,6 +76,7 @@ public final class InteractionRecorder {
     /** {@code routeTtl}: the TTL a route asked for, or null for {@code -ttl-seconds}. */
     private List<PodEvent> recordWith(Interaction interaction, Duration routeTtl) {
         String where = interaction.namespace() + "/" + interaction.pod();
+        Namespace namespace = null; // read once, at the first attempt that finds the pod not yet labelled
         for (int attempt = 1; attempt <= CONFLICT_ATTEMPTS; attempt++) {
             Pod pod;
             try {
@@ -91,7 +92,9 @@ public final class InteractionRecorder {
             boolean first = !labels(pod).containsKey(keys.initialInteractionTimestamp());
             TtlPolicy.Applied ttl = null;
             if (first) {
-                Namespace namespace = namespace(interaction.namespace());
+                if (namespace == null) {
+                    namespace = namespace(interaction.namespace());
+                }
                 Optional<String> optedOut = optOut.reason(labels(pod), labels(namespace));
                 if (optedOut.isPresent()) {
                     LOG.info("pod={} user={} kind={}: not tracked, opted out by the {}", where,

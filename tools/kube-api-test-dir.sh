@@ -9,7 +9,7 @@ cache=${KUBE_API_TEST_DIR:-}
 if [ -z "$cache" ]; then
   if [ -w /var/cache ] || [ "$(id -u)" = 0 ]; then cache=/var/cache/kube-api-test; else cache="$HOME/.cache/kube-api-test"; fi
 fi
-if [ -x "$cache/k8s/1.20.2-linux-amd64/kube-apiserver" ]; then echo "$cache"; exit 0; fi
+if [ -x "$cache/k8s/1.20.2-linux-amd64/kube-apiserver" ] && [ -x "$cache/k8s/1.20.2-linux-amd64/kubelet" ]; then echo "$cache"; exit 0; fi
 if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
   echo "Building kube-apiserver v1.20.2 + etcd from Debian's packages into $cache (once, about 5-8 minutes)..." >&2
   if out=$("$here/kube-test-bin.sh" "$cache" | tail -n 1); then echo "$out"; exit 0; fi

@@ -5,7 +5,10 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperations;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ServiceReference;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kubeexec.contract.PodKeys;
+import io.kubeexec.controller.admission.NamespaceExemption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -66,15 +69,43 @@ class WebhookPolicyTest {
     @FieldSource("TARGETS")
     void theOwnNamespaceAndKubeSystemAreExempt(String target) {
         Controller controller = Controller.in(target);
+        assertThat(controller.namespace()).isEqualTo(NamespaceExemption.DEFAULT_CONTROLLER_NAMESPACE);
         assertThat(controller.webhooks().getWebhooks()).allSatisfy(webhook -> {
             LabelSelector selector = webhook.getNamespaceSelector();
-            assertThat(Selectors.matches(selector, namespaceLabels(controller.namespace())))
-                    .as(webhook.getName() + " exempts " + controller.namespace()).isFalse();
-            assertThat(Selectors.matches(selector, namespaceLabels("kube-system")))
-                    .as(webhook.getName() + " exempts kube-system").isFalse();
+            for (String exempt : NamespaceExemption.SHIPPED) {
+                assertThat(Selectors.matches(selector, namespaceLabels(exempt)))
+                        .as(webhook.getName() + " exempts " + exempt).isFalse();
+            }
             assertThat(Selectors.matches(selector, namespaceLabels("default")))
                     .as(webhook.getName() + " still covers ordinary namespaces").isTrue();
             assertThat(Selectors.matches(selector, namespaceLabels("team-a"))).isTrue();
+        });
+    }
+
+    /**
+     * The controller refuses to act in the namespaces the webhooks leave out, whoever calls it; the manifests list
+     * them by name and cannot read the Java constant, so the two lists must be the same, in the file an operator
+     * edits. The opt-out label is the controller's too.
+     */
+    @Test
+    void theWebhooksExemptExactlyTheNamespacesTheControllerNeverTracks() throws IOException {
+        JsonNode configuration = new YAMLMapper().readTree(Kustomize.source().resolve("base/webhook.yaml").toFile());
+        assertThat(configuration.path("webhooks")).isNotEmpty().allSatisfy(webhook -> {
+            String name = webhook.path("name").asText();
+            Map<String, List<String>> notIn = new HashMap<>();
+            webhook.path("namespaceSelector").path("matchExpressions").forEach(e -> {
+                assertThat(e.path("operator").asText()).as(name).isEqualTo("NotIn");
+                List<String> values = new java.util.ArrayList<>();
+                e.path("values").forEach(v -> values.add(v.asText()));
+                notIn.put(e.path("key").asText(), values);
+            });
+            assertThat(notIn.get(NAMESPACE_NAME_LABEL)).as(name)
+                    .containsExactlyInAnyOrderElementsOf(NamespaceExemption.SHIPPED);
+            assertThat(notIn.keySet()).as(name).isSubsetOf(NAMESPACE_NAME_LABEL, PodKeys.DEFAULT.tracking());
+            if (notIn.containsKey(PodKeys.DEFAULT.tracking())) {
+                assertThat(notIn.get(PodKeys.DEFAULT.tracking())).as(name)
+                        .containsExactly(PodKeys.TRACKING_DISABLED);
+            }
         });
     }
 

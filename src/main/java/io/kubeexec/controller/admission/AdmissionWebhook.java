@@ -87,8 +87,8 @@ public final class AdmissionWebhook {
         }
         Interaction i = interaction.get();
         if (exemption.isExempt(i.namespace())) {
-            LOG.debug("pod={}/{} user={} kind={} decision=allowed, namespace exempt: not tracked",
-                    i.namespace(), i.pod(), i.username(), i.kind().label());
+            logExempt("pod=" + i.namespace() + "/" + i.pod() + " user=" + i.username() + " kind=" + i.kind().label(),
+                    i.namespace());
             return new Reply(200, allowed, null, null, request.apiVersion(), request.uid());
         }
         if (request.dryRun()) {
@@ -116,8 +116,11 @@ public final class AdmissionWebhook {
         boolean exempt = exemption.isExempt(request.namespace());
         if (request.dryRun() || exempt) {
             if (verdict.extension().isPresent() || verdict.interaction().isPresent()) {
-                LOG.info("pod={} user={} decision=allowed, {}: no side effect", pod, request.username(),
-                        exempt ? "namespace exempt" : "dry-run");
+                if (exempt) {
+                    logExempt("pod=" + pod + " user=" + request.username(), request.namespace());
+                } else {
+                    LOG.info("pod={} user={} decision=allowed, dry-run: no side effect", pod, request.username());
+                }
             }
             return new Reply(200, allowed, null, null, request.apiVersion(), request.uid());
         }
@@ -134,6 +137,22 @@ public final class AdmissionWebhook {
             return new Reply(200, allowed, "interact", i, request.apiVersion(), request.uid());
         }
         return new Reply(200, allowed, null, null, request.apiVersion(), request.uid());
+    }
+
+    /**
+     * An allowlisted namespace is the operator's choice and its webhook may well send reviews for it. A namespace
+     * the controller always exempts is never sent by the shipped webhook configurations: a review for one is worth
+     * a warning, since it was forged or comes from a configuration without their namespaceSelector.
+     */
+    private void logExempt(String what, String namespace) {
+        Optional<String> builtIn = exemption.builtInReason(namespace);
+        if (builtIn.isPresent()) {
+            LOG.warn("{} decision=allowed, not tracked: {} is {}, for which the shipped webhooks send no review "
+                    + "(this one was forged, or a webhook configuration lacks their namespaceSelector)", what, namespace,
+                    builtIn.get());
+        } else {
+            LOG.debug("{} decision=allowed, namespace allowlisted: not tracked", what);
+        }
     }
 
     /** The queue stayed full for the whole enqueue timeout. */

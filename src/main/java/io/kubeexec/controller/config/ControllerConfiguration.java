@@ -59,7 +59,7 @@ public class ControllerConfiguration implements CamelConfiguration {
         KubernetesClient client = kubernetesClient(settings);
         String instance = instanceName();
 
-        NamespaceExemption exemption = new NamespaceExemption(settings.namespaceAllowlist());
+        NamespaceExemption exemption = new NamespaceExemption(settings.controllerNamespace(), settings.namespaceAllowlist());
         Metrics metrics = new Metrics();
         for (String queue : List.of("interact", "extend")) {
             metrics.queueDepth(queue, () -> queueDepth(context, queue));
@@ -97,9 +97,10 @@ public class ControllerConfiguration implements CamelConfiguration {
 
         context.getManagementStrategy().addEventNotifier(new Lifecycle(health, leadership, settings));
         LOG.info("kube-exec-controller on port {}: ttl={}s, scan every {}, queues interact={} extend={}, "
-                        + "allowlist={}, dry-run={}, evict-bare-pods={}, leader-elect={}",
+                        + "allowlist={} (never tracked: kube-system, {}), dry-run={}, evict-bare-pods={}, leader-elect={}",
                 settings.port(), settings.ttl().toSeconds(), settings.raw().get(Flag.SCAN_INTERVAL),
                 settings.interactQueueSize(), settings.extendQueueSize(), settings.namespaceAllowlist(),
+                settings.controllerNamespace(),
                 settings.dryRun(), settings.evictBarePods(), settings.leaderElect());
     }
 

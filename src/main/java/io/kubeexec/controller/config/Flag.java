@@ -40,7 +40,9 @@ public enum Flag {
     BIND_ADDRESS("bind-address", "address the HTTPS listener binds to"),
     SHUTDOWN_DELAY("shutdown-delay", "on SIGTERM, how long readiness reports 503 before the listener stops (Go duration)"),
     LEADER_ELECT("leader-elect", "run the eviction scan only on the replica holding the Lease (for several replicas)"),
-    LEASE_NAMESPACE("lease-namespace", "namespace of the leader-election Lease (default: $POD_NAMESPACE, else default)");
+    LEASE_NAMESPACE("lease-namespace", "namespace of the leader-election Lease (default: $POD_NAMESPACE, else default)"),
+    CONTROLLER_NAMESPACE("controller-namespace",
+            "the controller's own namespace, never tracked like kube-system (default: $POD_NAMESPACE, else kube-exec-controller)");
 
     private final String flagName;
     private final String usage;

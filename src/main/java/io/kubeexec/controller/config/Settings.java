@@ -2,6 +2,7 @@ package io.kubeexec.controller.config;
 
 import io.kubeexec.contract.GoDuration;
 import io.kubeexec.contract.PodKeys;
+import io.kubeexec.controller.admission.NamespaceExemption;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,7 @@ public record Settings(
         Duration shutdownDelay,
         boolean leaderElect,
         String leaseNamespace,
+        String controllerNamespace,
         Map<Flag, String> raw) {
 
     private static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error");
@@ -99,6 +101,11 @@ public record Settings(
         if (leaseNamespace.isEmpty()) {
             leaseNamespace = System.getenv().getOrDefault("POD_NAMESPACE", "default");
         }
+        String controllerNamespace = raw.get(Flag.CONTROLLER_NAMESPACE).trim();
+        if (controllerNamespace.isEmpty()) {
+            controllerNamespace = System.getenv().getOrDefault("POD_NAMESPACE",
+                    NamespaceExemption.DEFAULT_CONTROLLER_NAMESPACE);
+        }
         return new Settings(
                 apiServer,
                 readableFile(Flag.CERT_PATH, raw),
@@ -129,6 +136,7 @@ public record Settings(
                 nonNegative(Flag.SHUTDOWN_DELAY, raw),
                 bool(Flag.LEADER_ELECT, raw),
                 leaseNamespace,
+                controllerNamespace,
                 Map.copyOf(raw));
     }
 

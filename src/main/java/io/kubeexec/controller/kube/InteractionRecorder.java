@@ -29,7 +29,8 @@ import java.util.Optional;
 /**
  * The interact queue's worker. On a pod's first interaction it writes the three labels and the termination
  * annotation and returns Events 1 and 2; on later ones it only appends to the interactions annotation. The TTL and
- * any opt-out come from the pod and its namespace, read at the first interaction. Writes are merge patches carrying
+ * any opt-out come from the pod and its namespace, read at the first interaction; a later one in a namespace opted
+ * out since is not written down (the webhooks would not have sent it). Writes are merge patches carrying
  * the {@code resourceVersion} read, so two replicas never both label a pod.
  */
 public final class InteractionRecorder {
@@ -76,7 +77,7 @@ public final class InteractionRecorder {
     /** {@code routeTtl}: the TTL a route asked for, or null for {@code -ttl-seconds}. */
     private List<PodEvent> recordWith(Interaction interaction, Duration routeTtl) {
         String where = interaction.namespace() + "/" + interaction.pod();
-        Namespace namespace = null; // read once, at the first attempt that finds the pod not yet labelled
+        Namespace namespace = null; // read once, at the first attempt that finds the pod
         for (int attempt = 1; attempt <= CONFLICT_ATTEMPTS; attempt++) {
             Pod pod;
             try {
@@ -90,11 +91,19 @@ public final class InteractionRecorder {
                 return List.of();
             }
             boolean first = !labels(pod).containsKey(keys.initialInteractionTimestamp());
+            if (namespace == null) {
+                namespace = namespace(interaction.namespace());
+            }
             TtlPolicy.Applied ttl = null;
+            if (!first && optOut.namespaceOptedOut(labels(namespace))) {
+                // The webhooks never send a review for a namespace opted out by label, so this one was forged or
+                // comes from a configuration without that selector. The pod stays tracked, as it was before the
+                // namespace opted out, but nothing is written to it.
+                LOG.info("pod={} user={} kind={}: not recorded, the namespace is opted out by its label; the pod "
+                        + "stays tracked", where, interaction.username(), interaction.kind().label());
+                return List.of();
+            }
             if (first) {
-                if (namespace == null) {
-                    namespace = namespace(interaction.namespace());
-                }
                 Optional<String> optedOut = optOut.reason(labels(pod), labels(namespace));
                 if (optedOut.isPresent()) {
                     LOG.info("pod={} user={} kind={}: not tracked, opted out by the {}", where,

@@ -30,6 +30,11 @@ public final class TrackingOptOut {
         return Optional.empty();
     }
 
+    /** Whether the namespace's label opts it out, which also keeps the webhooks from calling for its pods. */
+    public boolean namespaceOptedOut(Map<String, String> namespaceLabels) {
+        return disabled(namespaceLabels);
+    }
+
     private boolean disabled(Map<String, String> labels) {
         return PodKeys.TRACKING_DISABLED.equals(labels.get(keys.tracking()));
     }

@@ -27,7 +27,7 @@ public final class KubeExecController {
         try {
             settings = Settings.from(CommandLine.resolve(args, System.getenv(), defaults));
             PemKeyStore.load(settings.certPath(), settings.keyPath());
-            checkPortIsFree(settings);
+            checkPortsAreFree(settings);
         } catch (CommandLine.HelpRequested help) {
             System.out.print(CommandLine.usage(defaults));
             return;
@@ -77,13 +77,18 @@ public final class KubeExecController {
     }
 
     /** Undertow only logs a busy port and Camel still says "started"; fail clearly before that can happen. */
-    private static void checkPortIsFree(Settings settings) {
+    private static void checkPortsAreFree(Settings settings) {
+        checkPortIsFree(settings.bindAddress(), settings.port(), "-port, -bind-address");
+        checkPortIsFree(settings.healthBindAddress(), settings.healthPort(), "-health-port, -health-bind-address");
+    }
+
+    private static void checkPortIsFree(String address, int port, String flags) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port()));
+            socket.bind(new InetSocketAddress(InetAddress.getByName(address), port));
         } catch (IOException e) {
-            throw new InvalidSettingException("cannot listen on " + settings.bindAddress() + ":" + settings.port()
-                    + " (-port, -bind-address): " + e.getMessage());
+            throw new InvalidSettingException("cannot listen on " + address + ":" + port + " (" + flags + "): "
+                    + e.getMessage());
         }
     }
 }

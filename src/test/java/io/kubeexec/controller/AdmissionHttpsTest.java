@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -183,26 +184,26 @@ class AdmissionHttpsTest {
     }
 
     @Test
-    void livenessIsUp() {
-        HttpResponse<String> response = controller.get("/health/liveness");
+    void livenessIsUpOnTheHealthPort() {
+        HttpResponse<String> response = controller.getHealth("/health/liveness");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"status\":\"UP\"}");
     }
 
     @Test
-    void readinessIsUpWhenTheApiServerAnswers() {
-        HttpResponse<String> response = controller.get("/health/readiness");
+    void readinessIsUpOnTheHealthPortWhenTheApiServerAnswers() {
+        HttpResponse<String> response = controller.getHealth("/health/readiness");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"status\":\"UP\"}");
     }
 
     @Test
-    void metricsCountTheInteractionsAndTimeTheDecisions() {
+    void metricsOnTheHealthPortCountTheInteractionsAndTimeTheDecisions() {
         controller.post("/admit-pod-interaction", TestController.fixture("cp.json"));
 
-        HttpResponse<String> response = controller.get("/metrics");
+        HttpResponse<String> response = controller.getHealth("/metrics");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
@@ -214,14 +215,47 @@ class AdmissionHttpsTest {
                 .containsPattern("(?m)^kube_exec_controller_admission_duration_seconds_count [1-9]\\d*$");
     }
 
+    @ParameterizedTest(name = "the webhook port answers GET {0} with 404: it serves only the webhooks")
+    @ValueSource(strings = {"/health/liveness", "/health/readiness", "/metrics", "/"})
+    void theWebhookPortRefusesTheProbesAndMetrics(String path) {
+        HttpResponse<String> response = controller.get(path);
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(response.body()).isEqualTo("{\"code\":404,\"error\":\"no such path: GET " + path + "\"}");
+    }
+
+    @ParameterizedTest(name = "the health port answers POST {0} with 404: the webhooks are on the HTTPS port only")
+    @ValueSource(strings = {"/admit-pod-interaction", "/admit-pod-update"})
+    void theHealthPortServesNoWebhook(String path) {
+        HttpResponse<String> response = controller.sendHealth(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://127.0.0.1:" + controller.healthPort() + path))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(TestController.fixture("exec.json"))));
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).doesNotContain("allowed");
+    }
+
+    @Test
+    void theHealthPortSpeaksPlainHttpNotTls() {
+        SSLContext context = TestController.trustingTestCertificate();
+        assertThatThrownBy(() -> {
+            try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1",
+                    controller.healthPort())) {
+                socket.setSoTimeout(5000);
+                socket.startHandshake();
+            }
+        }).isInstanceOf(IOException.class);
+    }
+
     @Test
     void theListenerSpeaksOnlyTls() throws IOException {
         try (Socket plain = new Socket("127.0.0.1", controller.port())) {
             plain.setSoTimeout(5000);
-            plain.getOutputStream().write("GET /health/liveness HTTP/1.1\r\nHost: x\r\n\r\n"
+            plain.getOutputStream().write("GET /admit-pod-interaction HTTP/1.1\r\nHost: x\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
             byte[] answer = plain.getInputStream().readNBytes(12);
-            assertThat(new String(answer, StandardCharsets.US_ASCII)).doesNotStartWith("HTTP/1.1 200");
+            assertThat(new String(answer, StandardCharsets.US_ASCII)).doesNotStartWith("HTTP/");
         } catch (java.net.SocketException expected) {
             // The TLS listener dropped the plain-text connection: also proof that TLS is on.
         }

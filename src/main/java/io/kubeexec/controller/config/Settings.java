@@ -47,6 +47,8 @@ public record Settings(
         List<String> routesExclude,
         boolean routesReload,
         String bindAddress,
+        int healthPort,
+        String healthBindAddress,
         Duration shutdownDelay,
         boolean leaderElect,
         String leaseNamespace,
@@ -97,6 +99,11 @@ public record Settings(
                     "needs -routes-extra-dir or -routes-dir (the routes in the jar cannot change)");
         }
         requestTimeout(raw);
+        int port = (int) integer(Flag.PORT, raw, 1, 65535);
+        int healthPort = (int) integer(Flag.HEALTH_PORT, raw, 1, 65535);
+        if (healthPort == port) {
+            throw invalid(Flag.HEALTH_PORT, raw, "must differ from -port: the webhook port serves only the webhooks");
+        }
         String leaseNamespace = raw.get(Flag.LEASE_NAMESPACE).trim();
         if (leaseNamespace.isEmpty()) {
             leaseNamespace = System.getenv().getOrDefault("POD_NAMESPACE", "default");
@@ -114,7 +121,7 @@ public record Settings(
                 (int) integer(Flag.INTERACT_CHAN_SIZE, raw, 1, 1_000_000),
                 logLevel,
                 list(Flag.NAMESPACE_ALLOWLIST, raw),
-                (int) integer(Flag.PORT, raw, 1, 65535),
+                port,
                 ttl,
                 scanInterval,
                 onQueueFull.equals("deny"),
@@ -133,6 +140,8 @@ public record Settings(
                 routeIds(Flag.ROUTES_EXCLUDE, raw),
                 routesReload,
                 raw.get(Flag.BIND_ADDRESS).trim(),
+                healthPort,
+                raw.get(Flag.HEALTH_BIND_ADDRESS).trim(),
                 nonNegative(Flag.SHUTDOWN_DELAY, raw),
                 bool(Flag.LEADER_ELECT, raw),
                 leaseNamespace,
@@ -190,6 +199,7 @@ public record Settings(
                 Flag.INTERACT_CHAN_SIZE.flagName(), Integer.toString(interactQueueSize),
                 Flag.EXTEND_CHAN_SIZE.flagName(), Integer.toString(extendQueueSize),
                 Flag.PORT.flagName(), Integer.toString(port),
+                Flag.HEALTH_PORT.flagName(), Integer.toString(healthPort),
                 "scan-interval-millis", Long.toString(scanInterval.toMillis()),
                 "enqueue-timeout-millis", Long.toString(Math.max(1, enqueueTimeout.toMillis())));
     }

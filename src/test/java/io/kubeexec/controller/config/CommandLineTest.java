@@ -207,6 +207,8 @@ class CommandLineTest {
             Settings settings = settings();
 
             assertThat(settings.port()).isEqualTo(8443);
+            assertThat(settings.healthPort()).isEqualTo(8080);
+            assertThat(settings.healthBindAddress()).isEqualTo("0.0.0.0");
             assertThat(settings.ttl()).isEqualTo(Duration.ofMinutes(10));
             assertThat(settings.interactQueueSize()).isEqualTo(500);
             assertThat(settings.extendQueueSize()).isEqualTo(500);
@@ -262,6 +264,8 @@ class CommandLineTest {
                 port               | 65536   | invalid value "65536" for -port: must be between 1 and 65535
                 port               | -1      | invalid value "-1" for -port: must be between 1 and 65535
                 port               | https   | invalid value "https" for -port: must be a whole number
+                health-port        | 8443    | invalid value "8443" for -health-port: must differ from -port: the webhook port serves only the webhooks
+                health-port        | 0       | invalid value "0" for -health-port: must be between 1 and 65535
                 interact-chan-size | 0       | invalid value "0" for -interact-chan-size: must be between 1 and 1000000
                 extend-chan-size   | many    | invalid value "many" for -extend-chan-size: must be a whole number
                 on-queue-full      | queue   | invalid value "queue" for -on-queue-full: must be deny or allow

@@ -43,7 +43,9 @@ public final class TestController {
     private final Map<String, String> properties = new LinkedHashMap<>();
     private final KubernetesMockServer apiServer;
     private final int port;
+    private final int healthPort;
     private final HttpClient https;
+    private final HttpClient plain;
     private final KubernetesClient kube;
 
     public TestController(Map<String, String> extraSettings) {
@@ -58,10 +60,13 @@ public final class TestController {
                 inFront.apply(new KubernetesMixedDispatcher(expectations)), false);
         apiServer.init();
         port = freePort();
+        healthPort = freePort();
         properties.put("cert-path", resource("tls/tls.crt").toString());
         properties.put("key-path", resource("tls/tls.key").toString());
         properties.put("port", Integer.toString(port));
         properties.put("bind-address", "127.0.0.1");
+        properties.put("health-port", Integer.toString(healthPort));
+        properties.put("health-bind-address", "127.0.0.1");
         properties.put("api-server", apiServer.url("/").replaceAll("/$", ""));
         properties.put("shutdown-delay", "0s");
         properties.put("scan-interval", "200ms");
@@ -78,6 +83,7 @@ public final class TestController {
         properties.forEach(System::setProperty);
         https = HttpClient.newBuilder().sslContext(trustingTestCertificate())
                 .connectTimeout(Duration.ofSeconds(5)).build();
+        plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         kube = apiServer.createClient();
     }
 
@@ -137,6 +143,20 @@ public final class TestController {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
+    public int healthPort() {
+        return healthPort;
+    }
+
+    /** A GET on the plain-HTTP health and metrics port. */
+    public HttpResponse<String> getHealth(String path) {
+        return send(plain, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path)).GET());
+    }
+
+    /** Any request on the plain-HTTP health and metrics port. */
+    public HttpResponse<String> sendHealth(HttpRequest.Builder request) {
+        return send(plain, request);
+    }
+
     public HttpClient client() {
         return https;
     }
@@ -150,8 +170,12 @@ public final class TestController {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
+        return send(https, request);
+    }
+
+    private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request) {
         try {
-            return https.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException("request failed: " + e, e);
         } catch (InterruptedException e) {

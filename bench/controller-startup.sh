@@ -19,6 +19,7 @@ export KUBECONFIG=$("$root/tools/control-plane.sh" start "$dir")
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/tls.key" -out "$dir/tls.crt" -days 1 -subj /CN=127.0.0.1 \
   -addext subjectAltName=IP:127.0.0.1 2>/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+health_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 now() { date +%s%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
@@ -28,9 +29,10 @@ for i in $(seq 1 "$runs"); do
   jvm+=($(( (t1 - t0) / 1000000 )))
   t0=$(now)
   KEC_JAR=$jar "$root/bin/kube-exec-controller" -cert-path "$dir/tls.crt" -key-path "$dir/tls.key" -port "$port" \
-    -bind-address 127.0.0.1 -shutdown-delay 0s >"$dir/controller.log" 2>&1 &
+    -bind-address 127.0.0.1 -health-port "$health_port" -health-bind-address 127.0.0.1 -shutdown-delay 0s \
+    >"$dir/controller.log" 2>&1 &
   pid=$!
-  until curl -skf "https://127.0.0.1:$port/health/readiness" >/dev/null 2>&1; do
+  until curl -sf "http://127.0.0.1:$health_port/health/readiness" >/dev/null 2>&1; do
     kill -0 $pid 2>/dev/null || { cat "$dir/controller.log" >&2; exit 1; }
     sleep 0.02
   done

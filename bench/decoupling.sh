@@ -28,6 +28,7 @@ fake_api "$slow_api" "$delay"
 common=(-interact-chan-size "$queue" -enqueue-timeout "$timeout" -on-queue-full deny)
 controller "$fast" "$work/fast.log" -api-server "http://127.0.0.1:$fast_api" "${common[@]}"
 controller "$slow" "$work/slow.log" -api-server "http://127.0.0.1:$slow_api" "${common[@]}"
+slow_health=$controller_health_port
 exec_body=$here/bodies/exec-queued.json update_body=$here/bodies/pod-update.json
 url() { echo "https://127.0.0.1:$1/$2?timeout=10s"; }
 # Warm-up of the decision path only (pod UPDATEs queue nothing), so the slow controller's queue starts empty.
@@ -40,7 +41,7 @@ fits=$(( queue * 3 / 5 ))
 declare -A r
 r[fast,fits]=$(wrk_run 16 10 "$(url "$fast" admit-pod-interaction)" "$exec_body" "$fits")
 r[slow,fits]=$(wrk_run 16 10 "$(url "$slow" admit-pod-interaction)" "$exec_body" "$fits")
-depth=$(curl -sk "https://127.0.0.1:$slow/metrics" | sed -n 's/^kube_exec_controller_queue_depth{queue="interact"} //p')
+depth=$(curl -s "http://127.0.0.1:$slow_health/metrics" | sed -n 's/^kube_exec_controller_queue_depth{queue="interact"} //p')
 r[slow,full]=$(wrk_run 16 "$secs" "$(url "$slow" admit-pod-interaction)" "$exec_body")
 r[slow,update]=$(wrk_run 16 5 "$(url "$slow" admit-pod-update)" "$update_body")
 r[fast,update]=$(wrk_run 16 5 "$(url "$fast" admit-pod-update)" "$update_body")

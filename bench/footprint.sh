@@ -34,10 +34,10 @@ fi
 
 declare -A out
 configs=("launcher" "launcher, no CDS" "before")
-# start CONFIG PORT: the controller in one configuration, in the background
+# start CONFIG PORT HEALTH_PORT: the controller in one configuration, in the background
 start() {
   local args=(-cert-path "$work/tls.crt" -key-path "$work/tls.key" -port "$2" -bind-address 127.0.0.1 -shutdown-delay 0s
-    -namespace-allowlist kube-system)
+    -health-port "$3" -health-bind-address 127.0.0.1 -namespace-allowlist kube-system)
   case $1 in
     launcher) KEC_JAR=$jar "$root/bin/kube-exec-controller" "${args[@]}" ;;
     "launcher, no CDS") KEC_CDS=off KEC_JAR=$jar "$root/bin/kube-exec-controller" "${args[@]}" ;;
@@ -45,7 +45,7 @@ start() {
       "$root/bin/kube-exec-controller" "${args[@]}" ;;
   esac
 }
-port=$(free_port)
+port=$(free_port); health_port=$(free_port)
 jvm=()
 for i in $(seq 1 "$runs"); do
   t0=$(now_ms); java -XX:+UseSerialGC -version >/dev/null 2>&1; jvm+=($(( $(now_ms) - t0 )))
@@ -54,9 +54,9 @@ for c in "${configs[@]}"; do
   ready=() idle=() cpu=()
   for i in $(seq 1 "$runs"); do
     t0=$(now_ms)
-    start "$c" "$port" >"$work/c.log" 2>&1 &
+    start "$c" "$port" "$health_port" >"$work/c.log" 2>&1 &
     pid=$!
-    until curl -skf "https://127.0.0.1:$port/health/readiness" >/dev/null 2>&1; do
+    until curl -sf "http://127.0.0.1:$health_port/health/readiness" >/dev/null 2>&1; do
       kill -0 $pid 2>/dev/null || { cat "$work/c.log" >&2; exit 1; }
       sleep 0.02
     done

@@ -47,15 +47,18 @@ fake_api() {
   until curl -sf "http://127.0.0.1:$1/version" >/dev/null 2>&1; do sleep 0.05; done
 }
 
-# controller PORT LOG ARGS...: starts bin/kube-exec-controller and waits for readiness; sets controller_pid
+# controller PORT LOG ARGS...: starts bin/kube-exec-controller and waits for readiness; sets controller_pid and
+# controller_health_port (the plain-HTTP port of its probes and /metrics)
 controller() {
   local port=$1 log=$2; shift 2
+  controller_health_port=$(free_port)
   KEC_JAR=$jar "$root/bin/kube-exec-controller" -cert-path "$work/tls.crt" -key-path "$work/tls.key" -port "$port" \
-    -bind-address 127.0.0.1 -shutdown-delay 0s "$@" >"$log" 2>&1 &
+    -bind-address 127.0.0.1 -health-port "$controller_health_port" -health-bind-address 127.0.0.1 \
+    -shutdown-delay 0s "$@" >"$log" 2>&1 &
   controller_pid=$!
   started $controller_pid
   local child; child=$(pgrep -P $controller_pid java || true); [ -n "$child" ] && controller_pid=$child && started $child
-  until curl -skf "https://127.0.0.1:$port/health/readiness" >/dev/null 2>&1; do
+  until curl -sf "http://127.0.0.1:$controller_health_port/health/readiness" >/dev/null 2>&1; do
     kill -0 $controller_pid 2>/dev/null || { echo "controller died:" >&2; tail -20 "$log" >&2; exit 1; }
     sleep 0.02
   done

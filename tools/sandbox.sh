@@ -4,7 +4,8 @@
 # session into another terminal; Ctrl-C stops everything) or plays that session itself (make sandbox-tour).
 #
 #   tools/sandbox.sh [--tour]
-#   SANDBOX_PORT (18443)   the controller's HTTPS port on 127.0.0.1
+#   SANDBOX_PORT (18443)   the controller's HTTPS (webhook) port on 127.0.0.1
+#   SANDBOX_HEALTH_PORT (18080)  its plain-HTTP port of the probes and /metrics, on 127.0.0.1
 #   SANDBOX_TTL (60)       seconds before an interacted pod is evicted
 #   SANDBOX_DIR            where the state goes (default: a new temporary directory, removed on exit)
 #   SANDBOX_NO_BUILD=1     use the jars as they are (KEC_JAR, KUBECTL_PI_JAR or the default paths): the test suite
@@ -14,6 +15,7 @@ root=$(cd "$here/.." && pwd)
 tour=false
 [ "${1:-}" = "--tour" ] && tour=true
 port=${SANDBOX_PORT:-18443}
+health_port=${SANDBOX_HEALTH_PORT:-18080}
 ttl=${SANDBOX_TTL:-60}
 ns=demo
 
@@ -26,6 +28,9 @@ for tool in java mvn kubectl openssl; do
 done
 if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
   fail "port $port is busy (another sandbox?). Stop what uses it, or pick another: SANDBOX_PORT=18444 make sandbox"
+fi
+if (exec 3<>"/dev/tcp/127.0.0.1/$health_port") 2>/dev/null; then
+  fail "port $health_port is busy (another sandbox?). Stop what uses it, or pick another: SANDBOX_HEALTH_PORT=18081 make sandbox"
 fi
 case $ttl in ''|*[!0-9]*) fail "SANDBOX_TTL must be a whole number of seconds, got '$ttl'";; esac
 
@@ -71,14 +76,15 @@ say "Starting kube-exec-controller on https://127.0.0.1:$port (TTL ${ttl}s)"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/tls.key" -out "$dir/tls.crt" -days 1 \
   -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null || fail "openssl could not make a certificate"
 "$root/bin/kube-exec-controller" -cert-path "$dir/tls.crt" -key-path "$dir/tls.key" -port "$port" \
-  -bind-address 127.0.0.1 -ttl-seconds "$ttl" -scan-interval 2s -shutdown-delay 0s >"$dir/controller.log" 2>&1 &
+  -bind-address 127.0.0.1 -health-port "$health_port" -health-bind-address 127.0.0.1 \
+  -ttl-seconds "$ttl" -scan-interval 2s -shutdown-delay 0s >"$dir/controller.log" 2>&1 &
 controller_pid=$!
 for _ in $(seq 1 120); do
   kill -0 "$controller_pid" 2>/dev/null || fail "the controller exited: $(tail -n 5 "$dir/controller.log")"
-  curl -skf "https://127.0.0.1:$port/health/readiness" >/dev/null 2>&1 && break
+  curl -sf "http://127.0.0.1:$health_port/health/readiness" >/dev/null 2>&1 && break
   sleep 0.5
 done
-curl -skf "https://127.0.0.1:$port/health/readiness" >/dev/null || fail "the controller is not ready; see $dir/controller.log"
+curl -sf "http://127.0.0.1:$health_port/health/readiness" >/dev/null || fail "the controller is not ready; see $dir/controller.log"
 
 say "Registering it as the ValidatingWebhook, and creating namespace '$ns' with pods demo-1, demo-2, demo-3"
 ca=$(base64 -w0 < "$dir/tls.crt")

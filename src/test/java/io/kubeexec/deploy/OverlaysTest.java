@@ -118,13 +118,13 @@ class OverlaysTest {
         }
 
         @Test
-        void prometheusScrapesTheMetricsPathOnTheControllersPort() {
+        void prometheusScrapesTheMetricsPathOverPlainHttpOnTheHealthPort() {
             Map<String, String> annotations = controller.deployment().getSpec().getTemplate().getMetadata()
                     .getAnnotations();
             assertThat(annotations).containsEntry("prometheus.io/scrape", "true")
-                    .containsEntry("prometheus.io/scheme", "https")
+                    .containsEntry("prometheus.io/scheme", "http")
                     .containsEntry("prometheus.io/path", ControllerInterface.METRICS_PATH)
-                    .containsEntry("prometheus.io/port", String.valueOf(ControllerInterface.PORT));
+                    .containsEntry("prometheus.io/port", String.valueOf(ControllerInterface.HEALTH_PORT));
         }
 
         @Test

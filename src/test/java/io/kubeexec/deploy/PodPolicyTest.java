@@ -80,13 +80,16 @@ class PodPolicyTest {
         assertThat(controller.args().getOrDefault(Flag.PORT.flagName(), "8443"))
                 .isEqualTo(String.valueOf(ControllerInterface.PORT));
         assertThat(controller.envValue(Flag.PORT.envName())).isEmpty();
+        // The probes' and metrics' port is the pod's alone: no Service port leads to it.
+        assertThat(ports).allSatisfy(p -> assertThat(controller.containerPort(p.getTargetPort()))
+                .isNotEqualTo(ControllerInterface.HEALTH_PORT));
         // The Service and the Deployment select the pods the template creates.
         Map<String, String> labels = controller.podLabels();
         assertThat(labels).containsAllEntriesOf(controller.service().getSpec().getSelector());
         assertThat(Selectors.matches(controller.deployment().getSpec().getSelector(), labels)).isTrue();
     }
 
-    @ParameterizedTest(name = "{0}: liveness and readiness probes hit the health paths over HTTPS on the controller's port")
+    @ParameterizedTest(name = "{0}: liveness and readiness probes hit the health paths over plain HTTP on the health port")
     @FieldSource("TARGETS")
     void probesHitTheHealthPaths(String target) {
         Controller controller = Controller.in(target);
@@ -102,8 +105,11 @@ class PodPolicyTest {
         assertThat(probe).as(path).isNotNull();
         HTTPGetAction get = probe.getHttpGet();
         assertThat(get.getPath()).isEqualTo(path);
-        assertThat(get.getScheme()).isEqualTo("HTTPS");
-        assertThat(controller.containerPort(get.getPort())).isEqualTo(ControllerInterface.PORT);
+        assertThat(get.getScheme()).isEqualTo("HTTP");
+        assertThat(controller.containerPort(get.getPort())).isEqualTo(ControllerInterface.HEALTH_PORT);
+        assertThat(controller.args().getOrDefault(Flag.HEALTH_PORT.flagName(), "8080"))
+                .isEqualTo(String.valueOf(ControllerInterface.HEALTH_PORT));
+        assertThat(controller.envValue(Flag.HEALTH_PORT.envName())).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}: every flag and KEC_ variable given to the controller is one it has")

@@ -23,17 +23,20 @@ import static org.awaitility.Awaitility.await;
  */
 public final class ControllerProcess implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder()
+    private static final HttpClient HTTPS = HttpClient.newBuilder()
             .sslContext(TestController.trustingTestCertificate()).connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String name;
     private final int port;
+    private final int healthPort;
     private final Path log;
     private final Process process;
 
-    private ControllerProcess(String name, int port, Path log, Process process) {
+    private ControllerProcess(String name, int port, int healthPort, Path log, Process process) {
         this.name = name;
         this.port = port;
+        this.healthPort = healthPort;
         this.log = log;
         this.process = process;
     }
@@ -47,17 +50,20 @@ public final class ControllerProcess implements AutoCloseable {
     public static ControllerProcess start(String name, int port, Path kubeconfig, String... flags)
             throws IOException {
         Path log = Path.of(System.getProperty("project.build.directory", "target"), name + ".log");
+        int healthPort = TestController.freePort();
         List<String> command = new ArrayList<>(List.of("bin/kube-exec-controller",
                 "-cert-path", TestController.resource("tls/tls.crt").toString(),
                 "--key-path=" + TestController.resource("tls/tls.key"),
                 "-port", Integer.toString(port),
-                "-bind-address", "127.0.0.1"));
+                "-bind-address", "127.0.0.1",
+                "-health-port", Integer.toString(healthPort),
+                "-health-bind-address", "127.0.0.1"));
         command.addAll(List.of(flags));
         ProcessBuilder launcher = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         launcher.environment().put("KUBECONFIG", kubeconfig.toString());
         launcher.environment().put("HOSTNAME", name);
         launcher.environment().put("KEC_JAR", System.getProperty("controller.jar", "target/kube-exec-controller.jar"));
-        return new ControllerProcess(name, port, log, launcher.start());
+        return new ControllerProcess(name, port, healthPort, log, launcher.start());
     }
 
     public String name() {
@@ -66,6 +72,10 @@ public final class ControllerProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    public int healthPort() {
+        return healthPort;
     }
 
     public Process process() {
@@ -79,7 +89,7 @@ public final class ControllerProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " exited:\n" + log());
             }
             try {
-                return get("/health/readiness").statusCode() == 200;
+                return health("/health/readiness").statusCode() == 200;
             } catch (IOException e) {
                 return false;
             }
@@ -87,19 +97,21 @@ public final class ControllerProcess implements AutoCloseable {
         return this;
     }
 
-    public HttpResponse<String> get(String path) throws IOException {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build());
+    /** A GET on the plain-HTTP port of the probes and metrics. */
+    public HttpResponse<String> health(String path) throws IOException {
+        return send(HTTP, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
+                .timeout(Duration.ofSeconds(10)).GET().build());
     }
 
     public HttpResponse<String> post(String path, String body) throws IOException {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
+        return send(HTTPS, HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
-    private HttpResponse<String> send(HttpRequest request) throws IOException {
+    private static HttpResponse<String> send(HttpClient client, HttpRequest request) throws IOException {
         try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);

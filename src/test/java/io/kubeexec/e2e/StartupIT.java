@@ -65,6 +65,18 @@ class StartupIT {
     }
 
     @Test
+    void aBusyHealthPortIsRefusedNamingItsFlags() throws IOException {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Command run = launch("-cert-path", CERT, "-key-path", KEY, "-port", Integer.toString(TestController.freePort()),
+                    "-health-port", Integer.toString(busy.getLocalPort()));
+
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.stderr()).startsWith("kube-exec-controller: cannot listen on 127.0.0.1:"
+                    + busy.getLocalPort() + " (-health-port, -health-bind-address)");
+        }
+    }
+
+    @Test
     void aBrokenRouteFileStopsStartUpNamingFileLineAndColumn(@TempDir Path routes) throws IOException {
         Files.writeString(routes.resolve("broken.camel.yaml"),
                 "- route:\n    id: broken\n    from:\n      uri: \"direct:x\"\n      steps:\n        - tooo: nowhere\n");
@@ -117,8 +129,10 @@ class StartupIT {
         assertThat(run.stdout()).as("never half-started").doesNotContain("Started admit-pod-update");
     }
 
+    /** Loopback only, and a free health port: 8080 may be taken on the machine. A test's own flags come later and win. */
     private static Command launch(String... args) {
-        List<String> command = new ArrayList<>(List.of("bin/kube-exec-controller"));
+        List<String> command = new ArrayList<>(List.of("bin/kube-exec-controller", "-bind-address", "127.0.0.1",
+                "-health-bind-address", "127.0.0.1", "-health-port", Integer.toString(TestController.freePort())));
         command.addAll(List.of(args));
         return Command.run(command, Map.of("KEC_JAR",
                 System.getProperty("controller.jar", "target/kube-exec-controller.jar")), Duration.ofSeconds(60));

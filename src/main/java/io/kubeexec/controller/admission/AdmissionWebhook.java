@@ -6,6 +6,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -16,6 +18,7 @@ public final class AdmissionWebhook {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionWebhook.class);
     static final String OVERLOADED = "kube-exec-controller is overloaded, retry shortly";
+    private static final long EXEMPT_WARNING_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     /** The answer, and the work for a queue ({@code interact}, {@code extend}) or none. */
     public record Reply(int status, String body, String queue, Object work, String apiVersion, String uid) {
@@ -32,6 +35,8 @@ public final class AdmissionWebhook {
     private final boolean denyWhenQueueFull;
     private final Clock clock;
     private final Metrics metrics;
+    private final AtomicLong nextExemptWarning = new AtomicLong(System.nanoTime());
+    private final AtomicLong suppressedExemptWarnings = new AtomicLong();
 
     public AdmissionWebhook(InteractionClassifier classifier, PodUpdatePolicy podUpdatePolicy,
             NamespaceExemption exemption, long maxBodyBytes, boolean denyWhenQueueFull, Clock clock,
@@ -146,12 +151,21 @@ public final class AdmissionWebhook {
      */
     private void logExempt(String what, String namespace) {
         Optional<String> builtIn = exemption.builtInReason(namespace);
-        if (builtIn.isPresent()) {
-            LOG.warn("{} decision=allowed, not tracked: {} is {}, for which the shipped webhooks send no review "
-                    + "(this one was forged, or a webhook configuration lacks their namespaceSelector)", what, namespace,
-                    builtIn.get());
-        } else {
+        if (builtIn.isEmpty()) {
             LOG.debug("{} decision=allowed, namespace allowlisted: not tracked", what);
+            return;
+        }
+        // At most one warning a minute: a flood of forged reviews must not become a flood of log lines.
+        long now = System.nanoTime();
+        long next = nextExemptWarning.get();
+        if (now - next >= 0 && nextExemptWarning.compareAndSet(next, now + EXEMPT_WARNING_EVERY_NANOS)) {
+            long more = suppressedExemptWarnings.getAndSet(0);
+            LOG.warn("{} decision=allowed, not tracked: {} is {}, for which the shipped webhooks send no review "
+                    + "(this one was forged, or a webhook configuration lacks their namespaceSelector){}", what,
+                    namespace, builtIn.get(), more == 0 ? "" : "; " + more + " more such reviews since the last warning");
+        } else {
+            suppressedExemptWarnings.incrementAndGet();
+            LOG.debug("{} decision=allowed, not tracked: {} is {}", what, namespace, builtIn.get());
         }
     }
 

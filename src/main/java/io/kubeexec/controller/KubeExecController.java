@@ -4,6 +4,7 @@ import io.kubeexec.controller.config.CommandLine;
 import io.kubeexec.controller.config.ControllerConfiguration;
 import io.kubeexec.controller.config.InvalidSettingException;
 import io.kubeexec.controller.config.Settings;
+import io.kubeexec.controller.tls.ClientCertificateTrust;
 import io.kubeexec.controller.tls.PemKeyStore;
 import org.apache.camel.main.Main;
 
@@ -27,6 +28,7 @@ public final class KubeExecController {
         try {
             settings = Settings.from(CommandLine.resolve(args, System.getenv(), defaults));
             PemKeyStore.load(settings.certPath(), settings.keyPath());
+            settings.clientCaPath().ifPresent(ClientCertificateTrust::load);
             checkPortsAreFree(settings);
         } catch (CommandLine.HelpRequested help) {
             System.out.print(CommandLine.usage(defaults));

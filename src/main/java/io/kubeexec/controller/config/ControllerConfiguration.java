@@ -21,6 +21,7 @@ import io.kubeexec.controller.kube.TrackingOptOut;
 import io.kubeexec.controller.kube.TtlPolicy;
 import io.kubeexec.controller.metrics.Metrics;
 import io.kubeexec.controller.observe.Observations;
+import io.kubeexec.controller.tls.ClientCertificateTrust;
 import io.kubeexec.controller.tls.ReloadingKeyManager;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -29,9 +30,12 @@ import org.apache.camel.component.seda.SedaComponent;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.support.jsse.ClientAuthentication;
 import org.apache.camel.support.jsse.KeyManagersParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.SSLContextServerParameters;
 import org.apache.camel.support.jsse.SecureSocketProtocolsParameters;
+import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +46,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.KeyManager;
+import javax.net.ssl.TrustManager;
 
 /**
  * Creates the beans the YAML routes call, from the settings Camel holds as properties. The production main and the
@@ -97,11 +102,13 @@ public class ControllerConfiguration implements CamelConfiguration {
 
         context.getManagementStrategy().addEventNotifier(new Lifecycle(health, leadership, settings));
         LOG.info("kube-exec-controller on port {}: ttl={}s, scan every {}, queues interact={} extend={}, "
-                        + "allowlist={} (never tracked: kube-system, {}), dry-run={}, evict-bare-pods={}, leader-elect={}",
+                        + "allowlist={} (never tracked: kube-system, {}), dry-run={}, evict-bare-pods={}, leader-elect={}, "
+                        + "client certificates required: {}",
                 settings.port(), settings.ttl().toSeconds(), settings.raw().get(Flag.SCAN_INTERVAL),
                 settings.interactQueueSize(), settings.extendQueueSize(), settings.namespaceAllowlist(),
                 settings.controllerNamespace(),
-                settings.dryRun(), settings.evictBarePods(), settings.leaderElect());
+                settings.dryRun(), settings.evictBarePods(), settings.leaderElect(),
+                settings.clientCaPath().map(p -> "yes, signed by " + p).orElse("no"));
     }
 
     private static long queueDepth(CamelContext context, String queue) {
@@ -149,6 +156,20 @@ public class ControllerConfiguration implements CamelConfiguration {
         SSLContextParameters tls = new SSLContextParameters();
         tls.setKeyManagers(keyManagers);
         tls.setSecureSocketProtocols(protocols);
+        settings.clientCaPath().ifPresent(caPath -> {
+            // A caller without a certificate from these CAs fails the handshake: no request of its reaches a route.
+            ClientCertificateTrust trust = new ClientCertificateTrust(caPath, clock);
+            TrustManagersParameters trustManagers = new TrustManagersParameters() {
+                @Override
+                public TrustManager[] createTrustManagers() {
+                    return new TrustManager[] {trust};
+                }
+            };
+            SSLContextServerParameters server = new SSLContextServerParameters();
+            server.setClientAuthentication(ClientAuthentication.REQUIRE.name());
+            tls.setTrustManagers(trustManagers);
+            tls.setServerParameters(server);
+        });
         return tls;
     }
 

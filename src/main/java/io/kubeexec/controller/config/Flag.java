@@ -43,6 +43,8 @@ public enum Flag {
     SHUTDOWN_DELAY("shutdown-delay", "on SIGTERM, how long readiness reports 503 before the listener stops (Go duration)"),
     LEADER_ELECT("leader-elect", "run the eviction scan only on the replica holding the Lease (for several replicas)"),
     LEASE_NAMESPACE("lease-namespace", "namespace of the leader-election Lease (default: $POD_NAMESPACE, else default)"),
+    CLIENT_CA_PATH("client-ca-path",
+            "PEM CA certificate(s): the webhook port then requires a client certificate they signed (mutual TLS); empty: off"),
     CONTROLLER_NAMESPACE("controller-namespace",
             "the controller's own namespace, never tracked like kube-system (default: $POD_NAMESPACE, else kube-exec-controller)");
 

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -53,6 +54,7 @@ public record Settings(
         boolean leaderElect,
         String leaseNamespace,
         String controllerNamespace,
+        Optional<Path> clientCaPath,
         Map<Flag, String> raw) {
 
     private static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error");
@@ -146,6 +148,7 @@ public record Settings(
                 bool(Flag.LEADER_ELECT, raw),
                 leaseNamespace,
                 controllerNamespace,
+                optionalReadableFile(Flag.CLIENT_CA_PATH, raw),
                 Map.copyOf(raw));
     }
 
@@ -239,6 +242,10 @@ public record Settings(
             throw invalid(flag, raw, "is not a readable file");
         }
         return path;
+    }
+
+    private static Optional<Path> optionalReadableFile(Flag flag, Map<Flag, String> raw) {
+        return raw.get(flag).trim().isEmpty() ? Optional.empty() : Optional.of(readableFile(flag, raw));
     }
 
     private static long integer(Flag flag, Map<Flag, String> raw, long min, long max) {

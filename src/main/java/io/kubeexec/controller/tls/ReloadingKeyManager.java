@@ -1,11 +1,6 @@
 package io.kubeexec.controller.tls;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -13,7 +8,7 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Instant;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -24,50 +19,15 @@ import javax.net.ssl.X509ExtendedKeyManager;
  */
 public final class ReloadingKeyManager extends X509ExtendedKeyManager {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ReloadingKeyManager.class);
-    private static final long CHECK_EVERY_MILLIS = 10_000;
-
-    private final Path certPath;
-    private final Path keyPath;
-    private final Clock clock;
-    private volatile X509ExtendedKeyManager current;
-    private volatile String loadedStamp;
-    private volatile Instant nextCheck;
+    private final ReloadingFiles<X509ExtendedKeyManager> pair;
 
     public ReloadingKeyManager(Path certPath, Path keyPath, Clock clock) {
-        this.certPath = certPath;
-        this.keyPath = keyPath;
-        this.clock = clock;
-        this.loadedStamp = stamp();
-        this.current = build(PemKeyStore.load(certPath, keyPath));
-        this.nextCheck = clock.instant().plusMillis(CHECK_EVERY_MILLIS);
+        this.pair = new ReloadingFiles<>(List.of(certPath, keyPath), () -> build(PemKeyStore.load(certPath, keyPath)),
+                "TLS certificate", clock);
     }
 
     private X509ExtendedKeyManager delegate() {
-        Instant now = clock.instant();
-        if (now.isAfter(nextCheck)) {
-            nextCheck = now.plusMillis(CHECK_EVERY_MILLIS);
-            String stamp = stamp();
-            if (!stamp.equals(loadedStamp)) {
-                try {
-                    current = build(PemKeyStore.load(certPath, keyPath));
-                    loadedStamp = stamp;
-                    LOG.info("Reloaded the TLS certificate from {}", certPath);
-                } catch (RuntimeException e) {
-                    LOG.warn("Keeping the previous TLS certificate: {}", e.getMessage());
-                }
-            }
-        }
-        return current;
-    }
-
-    private String stamp() {
-        try {
-            return Files.getLastModifiedTime(certPath) + "|" + Files.getLastModifiedTime(keyPath)
-                    + "|" + Files.size(certPath) + "|" + Files.size(keyPath);
-        } catch (IOException e) {
-            return "unreadable";
-        }
+        return pair.current();
     }
 
     private static X509ExtendedKeyManager build(KeyStore keyStore) {
@@ -117,11 +77,11 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
-        return current.getCertificateChain(alias);
+        return pair.lastBuilt().getCertificateChain(alias);
     }
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
-        return current.getPrivateKey(alias);
+        return pair.lastBuilt().getPrivateKey(alias);
     }
 }

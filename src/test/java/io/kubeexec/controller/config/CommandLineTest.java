@@ -225,6 +225,14 @@ class CommandLineTest {
             assertThat(settings.extensionGroups()).isEmpty();
             assertThat(settings.certPath()).isEqualTo(Path.of(cert));
             assertThat(settings.keyPath()).isEqualTo(Path.of(key));
+            assertThat(settings.clientCaPath()).as("mutual TLS is off by default").isEmpty();
+            assertThat(settings.controllerNamespace()).isEqualTo(
+                    System.getenv().getOrDefault("POD_NAMESPACE", "kube-exec-controller"));
+        }
+
+        @Test
+        void aClientCaFileTurnsMutualTlsOn() {
+            assertThat(settings("-client-ca-path", cert).clientCaPath()).contains(Path.of(cert));
         }
 
         @Test
@@ -319,7 +327,7 @@ class CommandLineTest {
         }
 
         @ParameterizedTest(name = "-{0} pointing at a missing file or a directory is refused")
-        @ValueSource(strings = {"cert-path", "key-path"})
+        @ValueSource(strings = {"cert-path", "key-path", "client-ca-path"})
         void anUnreadableCertificateOrKeyPathStopsStartUpNamingTheFlag(String flag) {
             String missing = dir.resolve("absent.pem").toString();
             assertThatThrownBy(() -> settings("-" + flag, missing))

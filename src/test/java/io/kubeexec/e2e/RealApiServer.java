@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A real kube-apiserver v1.20.2 and etcd (from {@code KUBE_API_TEST_DIR}), with a kubeconfig file for kubectl and
@@ -27,8 +28,15 @@ public final class RealApiServer implements AutoCloseable {
     }
 
     public static RealApiServer start() throws IOException {
-        KubeAPIServer apiServer = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withApiServerVersion("1.20.2").withUpdateKubeConfig(false).build());
+        return start(Map.of());
+    }
+
+    /** With extra kube-apiserver flags, e.g. {@code --admission-control-config-file}. */
+    public static RealApiServer start(Map<String, String> flags) throws IOException {
+        KubeAPIServerConfigBuilder config = KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withApiServerVersion("1.20.2").withUpdateKubeConfig(false);
+        flags.forEach(config::withApiServerFlag);
+        KubeAPIServer apiServer = new KubeAPIServer(config.build());
         apiServer.start();
         Path kubeconfig = Files.createTempFile("kubeconfig", ".yaml");
         Files.writeString(kubeconfig, apiServer.getKubeConfigYaml());

@@ -11,15 +11,15 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs openssl in a directory, as an operator or cert-manager would make key pairs; fails the test if it fails. */
-final class Openssl {
+public final class Openssl {
 
     private final Path dir;
 
-    Openssl(Path dir) {
+    public Openssl(Path dir) {
         this.dir = dir;
     }
 
-    void run(String... args) throws IOException, InterruptedException {
+    public void run(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add("openssl");
         Collections.addAll(command, args);
@@ -31,14 +31,14 @@ final class Openssl {
     }
 
     /** A CA: a new P-256 key in {@code key}, its self-signed CA certificate for {@code cn} in {@code cert}. */
-    void certificateAuthority(String cn, String cert, String key) throws IOException, InterruptedException {
+    public void certificateAuthority(String cn, String cert, String key) throws IOException, InterruptedException {
         run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
                 "-out", cert, "-subj", "/CN=" + cn, "-days", "2", "-addext", "basicConstraints=critical,CA:TRUE",
                 "-addext", "keyUsage=critical,keyCertSign,cRLSign");
     }
 
     /** A client certificate for {@code cn} signed by the CA in {@code caCert}/{@code caKey}, as the API server's. */
-    void clientCertificate(String caCert, String caKey, String cn, String cert, String key)
+    public void clientCertificate(String caCert, String caKey, String cn, String cert, String key)
             throws IOException, InterruptedException {
         run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
                 "-out", cert + ".csr", "-subj", "/CN=" + cn);
@@ -49,7 +49,7 @@ final class Openssl {
     }
 
     /** A new RSA key in {@code key} and a self-signed certificate for {@code cn} in {@code cert}. */
-    void selfSigned(String cn, String cert, String key) throws IOException, InterruptedException {
+    public void selfSigned(String cn, String cert, String key) throws IOException, InterruptedException {
         run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-subj", "/CN=" + cn,
                 "-days", "2");
     }

@@ -39,6 +39,14 @@ public final class ApiClient implements Closeable {
             + "/" + System.getProperty("os.arch", "amd64") + ")";
     private static final int CONNECT_TIMEOUT_MS = 30_000;
     /**
+     * The largest response body read, before and after gzip: a page of 500 pods' metadata is a few MiB, so this only
+     * stops a broken or hostile server (or a proxy in the middle) from filling the memory of the plugin.
+     */
+    static final int MAX_BODY_BYTES = 64 << 20;
+    /** The longest status, header or chunk-size line read, and the most header lines. */
+    private static final int MAX_LINE_BYTES = 64 * 1024;
+    private static final int MAX_HEADERS = 1000;
+    /**
      * {@code SSLParameters.setNamedGroups} (Java 20+). The JDK's client sends two key shares (X25519 and P-256) and
      * a cold JVM pays dearly for each; every Go API server accepts X25519, so only that share is sent first, and a
      * server that refuses it gets a second handshake with the JDK's defaults.
@@ -48,6 +56,7 @@ public final class ApiClient implements Closeable {
     private final ClientConfig config;
     private final Function<String, String> env;
     private final boolean stdinIsTerminal;
+    private final int maxBodyBytes;
     private SSLSocketFactory tls;
     private boolean defaultGroups = SET_NAMED_GROUPS == null;
     private String authorization;
@@ -57,9 +66,21 @@ public final class ApiClient implements Closeable {
     private OutputStream out;
 
     public ApiClient(ClientConfig config, Function<String, String> env, boolean stdinIsTerminal) {
+        this(config, env, stdinIsTerminal, MAX_BODY_BYTES);
+    }
+
+    ApiClient(ClientConfig config, Function<String, String> env, boolean stdinIsTerminal, int maxBodyBytes) {
         this.config = config;
         this.env = env;
         this.stdinIsTerminal = stdinIsTerminal;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** A response body over the limit: reported as such, not as a connection problem. */
+    private static final class BodyTooLarge extends IOException {
+        BodyTooLarge(String message) {
+            super(message);
+        }
     }
 
     public ClientConfig config() {
@@ -135,6 +156,9 @@ public final class ApiClient implements Closeable {
             } catch (SocketTimeoutException e) {
                 closeQuietly();
                 throw new KubeException("the request to " + config.server() + " timed out", e);
+            } catch (BodyTooLarge e) {
+                closeQuietly();
+                throw new KubeException(e.getMessage(), e);
             } catch (IOException e) {
                 closeQuietly();
                 if (reused && attempt == 0 && !method.equals("PATCH")) {
@@ -168,29 +192,28 @@ public final class ApiClient implements Closeable {
         }
         StringBuilder sb = new StringBuilder(256);
         sb.append(method).append(' ').append(base).append(path).append(" HTTP/1.1\r\n");
-        sb.append("Host: ").append(hostHeader()).append("\r\n");
-        sb.append("User-Agent: ").append(USER_AGENT).append("\r\n");
+        header(sb, "Host", hostHeader());
+        header(sb, "User-Agent", USER_AGENT);
         if (accept != null) {
-            sb.append("Accept: ").append(accept).append("\r\n");
+            header(sb, "Accept", accept);
         }
         if (authorization != null) {
-            sb.append("Authorization: ").append(authorization).append("\r\n");
+            header(sb, "Authorization", authorization);
         }
         if (config.impersonateUser() != null && !config.impersonateUser().isEmpty()) {
-            sb.append("Impersonate-User: ").append(config.impersonateUser()).append("\r\n");
+            header(sb, "Impersonate-User", config.impersonateUser());
             for (String g : config.impersonateGroups()) {
-                sb.append("Impersonate-Group: ").append(g).append("\r\n");
+                header(sb, "Impersonate-Group", g);
             }
             for (Map.Entry<String, List<String>> e : config.impersonateExtra().entrySet()) {
                 for (String v : e.getValue()) {
-                    sb.append("Impersonate-Extra-").append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8))
-                            .append(": ").append(v).append("\r\n");
+                    header(sb, "Impersonate-Extra-" + URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8), v);
                 }
             }
         }
         if (body != null) {
-            sb.append("Content-Type: ").append(contentType).append("\r\n");
-            sb.append("Content-Length: ").append(body.length).append("\r\n");
+            header(sb, "Content-Type", contentType);
+            header(sb, "Content-Length", Integer.toString(body.length));
         }
         sb.append("\r\n");
         byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
@@ -201,6 +224,27 @@ public final class ApiClient implements Closeable {
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(body, 0, all, head.length, body.length);
         return all;
+    }
+
+    /**
+     * One header line. A value with a line break would end the header early and let the rest pass for headers or a
+     * request of its own (an impersonated group "x\r\nImpersonate-User: admin"), so, as Go's net/http does for
+     * kubectl, any control character but a tab refuses the request before anything is sent. The value itself is not
+     * repeated: it may be a token.
+     */
+    private static void header(StringBuilder request, String name, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                throw new KubeException("invalid header field value for \"" + name + "\": it contains "
+                        + (c == '\r' || c == '\n' ? "a line break (CR or LF)" : "a control character")
+                        + "; nothing was sent" + (name.equals("Authorization")
+                                ? " (check the token or password from the kubeconfig, token file or exec plugin)"
+                                : name.startsWith("Impersonate") ? " (check --as, --as-group and the kubeconfig's as*)"
+                                : ""));
+            }
+        }
+        request.append(name).append(": ").append(value).append("\r\n");
     }
 
     private String hostHeader() {
@@ -285,7 +329,9 @@ public final class ApiClient implements Closeable {
                     proxy.getPort() < 0 ? 1080 : proxy.getPort())));
             raw.connect(InetSocketAddress.createUnresolved(host, port), CONNECT_TIMEOUT_MS);
         } else {
-            raw = Proxies.httpConnect(proxy, host, port, CONNECT_TIMEOUT_MS);
+            raw = Proxies.httpConnect(proxy, host, port, CONNECT_TIMEOUT_MS,
+                    proxy.getScheme().equals("https") ? Tls.proxyContext(config, proxy.getHost()).getSocketFactory()
+                            : null);
         }
         raw.setTcpNoDelay(true);
         raw.setSoTimeout(timeout);
@@ -335,14 +381,24 @@ public final class ApiClient implements Closeable {
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
             throw new IOException("not an HTTP response: " + statusLine);
         }
-        int status = Integer.parseInt(parts[1]);
+        int status;
+        try {
+            status = Integer.parseInt(parts[1]);
+        } catch (NumberFormatException e) {
+            throw new IOException("not an HTTP response: " + statusLine);
+        }
         long length = -1;
         boolean chunked = false;
         boolean close = parts[0].equals("HTTP/1.0");
         boolean gzip = false;
         String contentType = null;
         String line;
+        int headers = 0;
         while ((line = readLine()) != null && !line.isEmpty()) {
+            if (++headers > MAX_HEADERS) {
+                throw new BodyTooLarge("the response of " + config.server().getHost() + " has more than "
+                        + MAX_HEADERS + " header lines; refusing it");
+            }
             int colon = line.indexOf(':');
             if (colon <= 0) {
                 continue;
@@ -350,7 +406,7 @@ public final class ApiClient implements Closeable {
             String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
             String value = line.substring(colon + 1).trim();
             switch (name) {
-                case "content-length" -> length = Long.parseLong(value);
+                case "content-length" -> length = contentLength(value);
                 case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
                 case "connection" -> close = value.equalsIgnoreCase("close");
                 case "content-encoding" -> gzip = value.equalsIgnoreCase("gzip");
@@ -365,21 +421,50 @@ public final class ApiClient implements Closeable {
         } else if (chunked) {
             body = readChunked();
         } else if (length >= 0) {
+            if (length > maxBodyBytes) {
+                throw tooLarge(" (it declares " + length + " bytes)");
+            }
             body = in.readNBytes((int) length);
             if (body.length < length) {
                 throw new IOException("connection closed in the middle of the response");
             }
         } else {
-            body = in.readAllBytes();
+            body = in.readNBytes(maxBodyBytes + 1);
+            if (body.length > maxBodyBytes) {
+                throw tooLarge("");
+            }
             close = true;
         }
         if (gzip) {
-            body = new GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes();
+            try (GZIPInputStream unzipped = new GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+                body = unzipped.readNBytes(maxBodyBytes + 1);
+            }
+            if (body.length > maxBodyBytes) {
+                throw tooLarge(" once unzipped");
+            }
         }
         if (close) {
             closeQuietly();
         }
         return new Response(status, body, contentType);
+    }
+
+    private static long contentLength(String value) throws IOException {
+        try {
+            long length = Long.parseLong(value);
+            if (length >= 0) {
+                return length;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IOException("not an HTTP response: Content-Length " + value);
+    }
+
+    private BodyTooLarge tooLarge(String detail) {
+        return new BodyTooLarge("the response of " + config.server().getHost() + " is larger than "
+                + (maxBodyBytes >= 1 << 20 ? (maxBodyBytes >> 20) + " MiB" : maxBodyBytes + " bytes")
+                + ", the most kubectl pi reads" + detail + "; refusing it");
     }
 
     private byte[] readChunked() throws IOException {
@@ -390,7 +475,15 @@ public final class ApiClient implements Closeable {
                 throw new IOException("connection closed in the middle of the response");
             }
             int semi = sizeLine.indexOf(';');
-            int size = Integer.parseInt((semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).trim(), 16);
+            long size;
+            try {
+                size = Long.parseLong((semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).trim(), 16);
+            } catch (NumberFormatException e) {
+                throw new IOException("not an HTTP chunk size: " + sizeLine);
+            }
+            if (size < 0 || body.size() + size > maxBodyBytes) {
+                throw tooLarge("");
+            }
             if (size == 0) {
                 String trailer;
                 while ((trailer = readLine()) != null && !trailer.isEmpty()) {
@@ -398,7 +491,7 @@ public final class ApiClient implements Closeable {
                 }
                 return body.toByteArray();
             }
-            byte[] chunk = in.readNBytes(size);
+            byte[] chunk = in.readNBytes((int) size);
             if (chunk.length < size) {
                 throw new IOException("connection closed in the middle of the response");
             }
@@ -407,6 +500,7 @@ public final class ApiClient implements Closeable {
         }
     }
 
+    /** A status, header or chunk-size line; one that never ends is refused like an oversized body. */
     private String readLine() throws IOException {
         StringBuilder sb = new StringBuilder(64);
         int c;
@@ -417,6 +511,10 @@ public final class ApiClient implements Closeable {
                     sb.setLength(n - 1);
                 }
                 return sb.toString();
+            }
+            if (sb.length() >= MAX_LINE_BYTES) {
+                throw new BodyTooLarge("the response of " + config.server().getHost() + " has a line longer than "
+                        + MAX_LINE_BYTES / 1024 + " KiB; refusing it");
             }
             sb.append((char) c);
         }
@@ -558,13 +656,26 @@ public final class ApiClient implements Closeable {
             }
         }
 
-        /** An HTTP CONNECT tunnel through an http(s) proxy (basic auth from the proxy URL's user info). */
-        static Socket httpConnect(URI proxy, String host, int port, int timeoutMs) throws IOException {
+        /**
+         * An HTTP CONNECT tunnel through an http(s) proxy (basic auth from the proxy URL's user info). An https proxy
+         * is verified as the API server is, chain and host name ({@code proxyTls}, from {@link Tls#proxyContext}):
+         * the proxy sees the credentials of the CONNECT and could otherwise be anyone on the path.
+         */
+        static Socket httpConnect(URI proxy, String host, int port, int timeoutMs, SSLSocketFactory proxyTls)
+                throws IOException {
             int proxyPort = proxy.getPort() >= 0 ? proxy.getPort() : proxy.getScheme().equals("https") ? 443 : 80;
             Socket s = new Socket();
             s.connect(new InetSocketAddress(proxy.getHost(), proxyPort), timeoutMs);
             if (proxy.getScheme().equals("https")) {
-                s = ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(s, proxy.getHost(), proxyPort, true);
+                SSLSocket tls = (SSLSocket) proxyTls.createSocket(s, proxy.getHost(), proxyPort, true);
+                try {
+                    tls.startHandshake();
+                } catch (javax.net.ssl.SSLException e) {
+                    closeQuiet(tls);
+                    Throwable cause = e.getCause() instanceof java.security.cert.CertificateException c ? c : e;
+                    throw new IOException("proxyconnect tcp: tls: " + cause.getMessage(), e);
+                }
+                s = tls;
             }
             String target = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
             StringBuilder req = new StringBuilder("CONNECT ").append(target).append(" HTTP/1.1\r\nHost: ")

@@ -9,12 +9,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * Go's {@code x509.Certificate.VerifyHostname}, which kubectl relies on: an IP address must be one of the
- * certificate's IP SANs, a host name must match one of its DNS SANs (case-insensitively, a trailing dot ignored,
- * a {@code *} only as the whole leftmost label and standing for exactly one label). The subject's CN is not used.
+ * Go's {@code x509.Certificate.VerifyHostname} (Go 1.16 and later, which kubectl is built with): an IP address must
+ * be one of the certificate's IP SANs, a host name must match one of its DNS SANs (case-insensitively for ASCII, a
+ * trailing dot on the host ignored, a {@code *} only as the whole leftmost label of a name of two labels or more and
+ * standing for exactly one label). A SAN or host that is not a valid host name (a bare {@code *}, a partial wildcard,
+ * a Unicode name, a trailing dot on the SAN) only matches itself exactly. The subject's CN is never used.
+ * HostnameVerifierDifferentialTest compares this with the JDK's own HTTPS identification, difference by difference.
  */
 final class HostnameVerifier {
 
@@ -61,18 +63,25 @@ final class HostnameVerifier {
     }
 
     static boolean matches(String pattern, String host) {
-        String p = trimDot(pattern.toLowerCase(Locale.ROOT));
-        String h = trimDot(host.toLowerCase(Locale.ROOT));
-        if (p.isEmpty() || h.isEmpty()) {
+        String candidate = lowerAscii(host);
+        if (validHostname(candidate, false) && validHostname(pattern, true)) {
+            return matchHostnames(lowerAscii(pattern), trimDot(candidate));
+        }
+        return !pattern.isEmpty() && !pattern.equals(".") && !candidate.isEmpty() && !candidate.equals(".")
+                && lowerAscii(pattern).equals(candidate);
+    }
+
+    private static boolean matchHostnames(String pattern, String host) {
+        if (pattern.isEmpty() || host.isEmpty()) {
             return false;
         }
-        String[] pl = p.split("\\.", -1);
-        String[] hl = h.split("\\.", -1);
+        String[] pl = pattern.split("\\.", -1);
+        String[] hl = host.split("\\.", -1);
         if (pl.length != hl.length) {
             return false;
         }
         for (int i = 0; i < pl.length; i++) {
-            if (i == 0 && pl[i].equals("*") && !hl[i].isEmpty()) {
+            if (i == 0 && pl[i].equals("*")) {
                 continue;
             }
             if (!pl[i].equals(hl[i])) {
@@ -80,6 +89,42 @@ final class HostnameVerifier {
             }
         }
         return true;
+    }
+
+    /** Go's validHostname: letters, digits, '-' (not first), '_'; a whole-label '*' first in a pattern. */
+    private static boolean validHostname(String name, boolean pattern) {
+        String host = pattern ? name : trimDot(name);
+        if (host.isEmpty() || host.equals("*")) {
+            return false;
+        }
+        String[] labels = host.split("\\.", -1);
+        for (int i = 0; i < labels.length; i++) {
+            String label = labels[i];
+            if (label.isEmpty()) {
+                return false;
+            }
+            if (pattern && i == 0 && label.equals("*")) {
+                continue;
+            }
+            for (int j = 0; j < label.length(); j++) {
+                char c = label.charAt(j);
+                boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                        || (c == '-' && j != 0) || c == '_';
+                if (!ok) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static String lowerAscii(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            out.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+        }
+        return out.toString();
     }
 
     private static String trimDot(String s) {

@@ -20,7 +20,7 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * The TLS side of a kubeconfig: trust only the cluster's CA when one is given (the JDK's cacerts otherwise), and
- * present the client certificate when there is one. Hostname verification is done by the socket (HTTPS rules).
+ * present the client certificate when there is one. The host name is checked by {@link VerifyingTrust}.
  */
 final class Tls {
 
@@ -70,6 +70,82 @@ final class Tls {
             throw new KubeException("TLS setup failed: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new KubeException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * For an https proxy: its chain must lead to one of the JDK's CAs or to the cluster's {@code certificate-authority}
+     * (kubectl trusts the latter for its proxy too), and its certificate must name the proxy's host, checked as the
+     * API server's is. {@code insecure-skip-tls-verify} is about the cluster and does not apply; nor is the client
+     * certificate shown to the proxy.
+     */
+    static SSLContext proxyContext(ClientConfig config, String proxyHost) {
+        try {
+            List<X509TrustManager> anchors = new java.util.ArrayList<>();
+            anchors.add(pkix(null));
+            byte[] ca = caBytes(config);
+            if (ca != null) {
+                KeyStore ks = KeyStore.getInstance("PKCS12");
+                ks.load(null, null);
+                int i = 0;
+                for (X509Certificate cert : Pem.certificates(ca, "certificate-authority")) {
+                    ks.setCertificateEntry("ca-" + i++, cert);
+                }
+                anchors.add(pkix(ks));
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new VerifyingTrust(new AnyOf(anchors), proxyHost)}, null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new KubeException("TLS setup for the proxy failed: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new KubeException(e.getMessage(), e);
+        }
+    }
+
+    /** The JDK's PKIX trust manager over {@code anchors}, or over its own cacerts when null. */
+    private static X509TrustManager pkix(KeyStore anchors) throws GeneralSecurityException {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(anchors);
+        for (TrustManager tm : tmf.getTrustManagers()) {
+            if (tm instanceof X509TrustManager x) {
+                return x;
+            }
+        }
+        throw new GeneralSecurityException("no X509 trust manager");
+    }
+
+    /** Trusts a chain that any of several trust managers trusts. */
+    private static final class AnyOf implements X509TrustManager {
+        private final List<X509TrustManager> all;
+
+        AnyOf(List<X509TrustManager> all) {
+            this.all = List.copyOf(all);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            CertificateException last = null;
+            for (X509TrustManager tm : all) {
+                try {
+                    tm.checkServerTrusted(chain, authType);
+                    return;
+                } catch (CertificateException e) {
+                    last = e;
+                }
+            }
+            throw last;
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("a client does not check client certificates");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return all.stream().flatMap(tm -> java.util.Arrays.stream(tm.getAcceptedIssuers()))
+                    .toArray(X509Certificate[]::new);
         }
     }
 

@@ -17,8 +17,16 @@ class HostnameVerifierTest {
     @CsvSource({
         "api.example.com, api.example.com, true",
         "API.Example.com, api.example.COM, true",
-        "api.example.com., api.example.com, true",
+        // A SAN with a trailing dot is no valid pattern: since Go 1.16 it only matches itself.
+        "api.example.com., api.example.com, false",
+        "api.example.com., api.example.com., true",
         "api.example.com, api.example.com., true",
+        // A bare * is no valid pattern either (it matched any one-label host before Go 1.16).
+        "*, localhost, false",
+        "*, kubernetes, false",
+        "*.com, example.com, true",
+        "_svc.example.com, _svc.example.com, true",
+        "-a.example.com, -a.example.com, true",
         "*.example.com, api.example.com, true",
         "*.example.com, a.b.example.com, false",
         "*.example.com, example.com, false",

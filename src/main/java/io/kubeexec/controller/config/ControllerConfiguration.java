@@ -65,7 +65,7 @@ public class ControllerConfiguration implements CamelConfiguration {
             metrics.queueDepth(queue, () -> queueDepth(context, queue));
         }
         PodEvents events = new PodEvents(clock, instance, settings.dryRun());
-        Health health = new Health(client, clock);
+        Health health = new Health(client::getKubernetesVersion);
         LeaderElection leadership = settings.leaderElect()
                 ? LeaderElection.start(client, settings.leaseNamespace(), instance)
                 : LeaderElection.always();

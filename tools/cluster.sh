@@ -1,0 +1,671 @@
+#!/bin/bash
+# A one-node Kubernetes v1.20.2 cluster on this machine: etcd, kube-apiserver, kube-controller-manager,
+# kube-scheduler, containerd and a real kubelet, all inside a network namespace of their own, so `kubectl exec`
+# really runs in a container, ReplicaSets recreate evicted pods and PodDisruptionBudgets get a status.
+# Needs Debian (or Ubuntu) and root: it apt-get installs containerd, runc and the CNI plugins when missing.
+#
+#   tools/cluster.sh up              start; prints the kubeconfig path on its last line (progress goes to stderr)
+#   tools/cluster.sh down            stop everything it started and remove what it made (logs stay in CLUSTER_DIR/logs)
+#   tools/cluster.sh status          one line per component; exit 0 when all run
+#   tools/cluster.sh exec CMD ARGS   CMD inside the cluster's network namespace, KUBECONFIG set, the repo's bin/ on PATH
+#   tools/cluster.sh shell           an interactive shell, the same way
+#   tools/cluster.sh import IMG.tar  an OCI or docker image tarball into the cluster's containerd
+#
+#   CLUSTER_NAME (kec)               names the network namespace, the node and the cgroups; clusters with
+#                                    different names run side by side
+#   CLUSTER_DIR (/tmp/kube-exec-cluster-$CLUSTER_NAME)   everything it writes, but the image cache
+#   CLUSTER_IMAGE_CACHE (/var/cache/kube-exec-images)    images built from Debian packages, reused by the next `up`
+#
+# Inside the namespace: the node is 10.250.0.1 on bridge nodebr, pods get 10.244.0.0/24 on bridge cni0, nothing
+# routes out. There is no kube-proxy: the `kubernetes` Service's ClusterIP (10.96.0.1) is an address of the node
+# and kube-apiserver serves on :443 there, and the API server calls webhook Services straight at their endpoints
+# (--enable-aggregator-routing). No DNS either: workloads use `dnsPolicy: Default` and the KUBERNETES_SERVICE_*
+# variables. Images: kec.local/busybox:1.35 (busybox-static) is imported on `up`; bring others with `import`.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+name=${CLUSTER_NAME:-kec}
+[[ $name =~ ^[a-z0-9]([-a-z0-9]{0,22}[a-z0-9])?$ ]] \
+  || { echo "cluster.sh: CLUSTER_NAME must be 1-24 lower-case letters, digits or '-', got '$name'" >&2; exit 2; }
+dir=${CLUSTER_DIR:-/tmp/kube-exec-cluster-$name}
+dir=$(realpath -m "$dir")
+image_cache=${CLUSTER_IMAGE_CACHE:-/var/cache/kube-exec-images}
+netns=$name
+netns_path=/var/run/netns/$netns
+node=$name-node
+node_ip=10.250.0.1
+service_range=10.96.0.0/24
+service_ip=10.96.0.1 # the first address of the range: what the `kubernetes` Service gets
+pod_subnet=10.244.0.0/24
+cni_network=kube-exec-$name # names libcni's cache files under /var/lib/cni, so `down` finds its own
+cgroup_root=/kube-exec-$name
+busybox_image=kec.local/busybox:1.35
+pause_image=kec.local/pause:3.6
+sock=$dir/containerd/containerd.sock
+logs=$dir/logs
+run=$dir/run
+registry=/run/kube-exec-clusters # one file per running cluster, and the kernel settings the kubelet changes
+# The kubelet sets these host-wide (protectKernelDefaults=false); `down` of the last cluster puts them back.
+kernel_tunables="vm/overcommit_memory vm/panic_on_oom kernel/panic kernel/panic_on_oops kernel/keys/root_maxkeys kernel/keys/root_maxbytes"
+components="etcd kube-apiserver containerd kube-controller-manager kube-scheduler kubelet"
+
+say() { printf 'cluster.sh: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+log_tail() { # $1 = component: the end of its log, for an error message
+  [ -f "$logs/$1.log" ] || return 0
+  printf -- '--- last lines of %s ---\n' "$logs/$1.log" >&2
+  tail -n 25 "$logs/$1.log" >&2
+}
+in_ns() { nsenter --net="$netns_path" "$@"; }
+kubectl_() { in_ns env KUBECONFIG="$dir/kubeconfig" kubectl --request-timeout=10s "$@"; }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Processes. Each one is ours when its pid file says so AND its command line names our directory (pids get reused).
+pid_of() { # $1 = component; prints its pid if it is alive and ours
+  local f=$run/$1.pid pid state cmdline
+  [ -f "$f" ] || return 1
+  pid=$(cat "$f")
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || return 1
+  [ "$state" != Z ] || return 1
+  cmdline=$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ $cmdline == *"$dir/"* ]] || return 1
+  echo "$pid"
+}
+
+gone() { # $1 = pid: exited (or a zombie nobody reaped yet)
+  local state
+  state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0
+  [ "$state" = Z ]
+}
+
+wait_gone() { # $1 = pid, $2 = tenths of a second
+  local i
+  for ((i = 0; i < $2; i++)); do gone "$1" && return 0; sleep 0.1; done
+  gone "$1"
+}
+
+stop_pid() { # $1 = pid, $2 = what, $3 = seconds of grace before SIGKILL
+  kill -TERM "$1" 2>/dev/null || return 0
+  wait_gone "$1" $(($3 * 10)) && return 0
+  say "$2 (pid $1) did not exit within $3 s of SIGTERM; sending SIGKILL"
+  kill -KILL "$1" 2>/dev/null || true
+  wait_gone "$1" 100 || say "$2 (pid $1) is still there 10 s after SIGKILL"
+}
+
+stop_component() { # $1 = component, $2 = grace seconds
+  local pid
+  if pid=$(pid_of "$1"); then stop_pid "$pid" "$1" "$2"; fi
+  rm -f "$run/$1.pid"
+}
+
+start() { # $1 = component, then its command line; runs it in the namespace, detached, logging to logs/$1.log
+  local c=$1 i; shift
+  # setsid: a Ctrl-C in the caller's terminal does not reach the cluster. 9>&-: the lock stays with this script.
+  setsid sh -c 'echo $$ > "$0"; exec "$@"' "$run/$c.pid" nsenter --net="$netns_path" "$@" \
+    </dev/null >>"$logs/$c.log" 2>&1 9>&- &
+  for ((i = 0; i < 50; i++)); do [ -s "$run/$c.pid" ] && return 0; sleep 0.1; done
+  die "$c did not start"
+}
+
+wait_for() { # $1 = component, $2 = seconds, $3... = a command that succeeds once it is usable
+  local c=$1 t=$2 i; shift 2
+  for ((i = 0; i < t * 2; i++)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    pid_of "$c" >/dev/null || { log_tail "$c"; die "$c exited while starting; see $logs/$c.log"; }
+    sleep 0.5
+  done
+  log_tail "$c"
+  die "$c was not ready within $t s; see $logs/$c.log"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Prerequisites
+need_root() { [ "$(id -u)" = 0 ] || die "needs root (network namespace, containerd, cgroups)"; }
+
+apt_install() { # $@ = packages, installed only if some is missing
+  local missing=() p
+  for p in "$@"; do
+    [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true) == *"ok installed" ]] || missing+=("$p")
+  done
+  [ ${#missing[@]} -gt 0 ] || return 0
+  command -v apt-get >/dev/null || die "missing ${missing[*]}, and this is not a Debian-like machine with apt-get"
+  say "installing ${missing[*]} (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } \
+    || die "apt-get install ${missing[*]} failed"
+}
+
+find_binaries() {
+  local root
+  root=${KUBE_API_TEST_DIR:-$("$here/kube-api-test-dir.sh")}
+  bin=$root/k8s/1.20.2-linux-amd64
+  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet; do
+    [ -x "$bin/$b" ] || die "no $b under $bin: run tools/kube-api-test-dir.sh as root (it builds them from Debian's source)"
+  done
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Images, built from Debian's busybox-static (no registry is reachable) and cached outside the repo.
+# The pause image is the same layer with `sleep infinity`: containerd stops sandboxes with SIGKILL, and pods here
+# do not share a PID namespace, so it needs neither signal handling nor zombie reaping.
+IMAGE_RECIPE=1 # bump when the recipe below changes: the cache key
+
+build_images() {
+  local version work key
+  mkdir -p "$image_cache"
+  version=$(apt-cache policy busybox-static 2>/dev/null | awk '/Candidate:/ {print $2}')
+  if [ -z "$version" ] || [ "$version" = "(none)" ]; then
+    apt-get update -qq >/dev/null 2>&1 || true
+    version=$(apt-cache policy busybox-static 2>/dev/null | awk '/Candidate:/ {print $2}')
+  fi
+  [ -n "$version" ] && [ "$version" != "(none)" ] || die "apt knows no busybox-static package (apt-get update?)"
+  key="${version//[^A-Za-z0-9.+-]/_}-r$IMAGE_RECIPE"
+  busybox_tar=$image_cache/busybox-$key.tar
+  pause_tar=$image_cache/pause-$key.tar
+  [ -f "$busybox_tar" ] && [ -f "$pause_tar" ] && return 0
+  say "building $busybox_image and $pause_image from busybox-static $version into $image_cache"
+  work=$(mktemp -d /tmp/kube-exec-image.XXXXXX)
+  (
+    set -e
+    trap 'rm -rf "$work"' EXIT
+    cd "$work"
+    apt-get -o APT::Sandbox::User=root download "busybox-static=$version" >/dev/null 2>&1 \
+      || die "apt-get download busybox-static=$version failed"
+    mkdir deb rootfs
+    dpkg-deb -x busybox-static_*.deb deb
+    mkdir -p rootfs/bin rootfs/sbin rootfs/usr/bin rootfs/usr/sbin rootfs/etc rootfs/tmp rootfs/root rootfs/proc \
+      rootfs/sys rootfs/dev rootfs/var/run
+    install -m755 deb/bin/busybox rootfs/bin/busybox
+    rootfs/bin/busybox --list-full | while read -r applet; do
+      [ -e "rootfs/$applet" ] || ln -s /bin/busybox "rootfs/$applet"
+    done
+    chmod 1777 rootfs/tmp
+    printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > rootfs/etc/passwd
+    printf 'root:x:0:\nnogroup:x:65534:\n' > rootfs/etc/group
+    "$here/oci-image.sh" --cmd '["sh"]' rootfs "$busybox_image" busybox.tar >/dev/null
+    "$here/oci-image.sh" --entrypoint '["/bin/sleep","infinity"]' rootfs "$pause_image" pause.tar >/dev/null
+    mv busybox.tar "$busybox_tar"
+    mv pause.tar "$pause_tar"
+  )
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# PKI: one CA; the API server's serving certificate; a client certificate per component, named the way RBAC's
+# bootstrap roles and the Node authorizer expect them.
+make_pki() {
+  local pki=$dir/pki
+  mkdir -p "$pki"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$pki/ca.key" -out "$pki/ca.crt" -days 30 \
+    -subj "/CN=kube-exec-cluster-ca" 2>/dev/null
+  cert() { # $1 = file name, $2 = subject, $3 = extensions
+    openssl req -newkey rsa:2048 -nodes -keyout "$pki/$1.key" -out "$pki/$1.csr" -subj "$2" 2>/dev/null
+    printf '%s\n' "$3" > "$pki/$1.ext"
+    openssl x509 -req -in "$pki/$1.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
+      -out "$pki/$1.crt" -days 30 -extfile "$pki/$1.ext" 2>/dev/null
+    rm -f "$pki/$1.csr" "$pki/$1.ext"
+  }
+  cert apiserver /CN=kube-apiserver "subjectAltName=IP:$service_ip,IP:$node_ip,IP:127.0.0.1,DNS:localhost,DNS:kubernetes,\
+DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
+extendedKeyUsage=serverAuth"
+  cert admin "/O=system:masters/CN=kubernetes-admin" extendedKeyUsage=clientAuth
+  cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" extendedKeyUsage=clientAuth
+  cert controller-manager /CN=system:kube-controller-manager extendedKeyUsage=clientAuth
+  cert scheduler /CN=system:kube-scheduler extendedKeyUsage=clientAuth
+  cert kubelet "/O=system:nodes/CN=system:node:$node" extendedKeyUsage=clientAuth
+  openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null
+  local who
+  for who in admin controller-manager scheduler kubelet; do
+    cat > "$dir/$who.kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: $name
+  cluster:
+    server: https://$node_ip:443
+    certificate-authority-data: $(base64 -w0 < "$pki/ca.crt")
+users:
+- name: $who
+  user:
+    client-certificate-data: $(base64 -w0 < "$pki/$who.crt")
+    client-key-data: $(base64 -w0 < "$pki/$who.key")
+contexts:
+- name: $name
+  context:
+    cluster: $name
+    user: $who
+    namespace: default
+current-context: $name
+EOF
+  done
+  mv "$dir/admin.kubeconfig" "$dir/kubeconfig"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Configuration files of containerd, CNI and the kubelet.
+write_configs() {
+  mkdir -p "$dir/cni/net.d" "$dir/containerd" "$dir/kubelet"
+  cat > "$dir/cni/net.d/10-pods.conflist" <<EOF
+{
+  "cniVersion": "0.4.0",
+  "name": "$cni_network",
+  "plugins": [{
+    "type": "bridge", "bridge": "cni0", "isGateway": true, "ipMasq": false, "hairpinMode": true,
+    "ipam": {"type": "host-local", "ranges": [[{"subnet": "$pod_subnet"}]], "routes": [{"dst": "0.0.0.0/0"}],
+             "dataDir": "$dir/cni/ipam"}
+  }]
+}
+EOF
+  # Own root, state, socket and runc root: never touches a system containerd, nor another cluster's.
+  cat > "$dir/containerd/config.toml" <<EOF
+version = 2
+root = "$dir/containerd/root"
+state = "$dir/containerd/state"
+disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs",
+  "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs", "io.containerd.tracing.processor.v1.otlp"]
+[grpc]
+  address = "$sock"
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$dir/containerd/opt"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "$pause_image"
+  # Without it every sandbox fails with "can't get final child's PID from pipe: EOF": runc may not lower
+  # /proc/self/oom_score_adj below the value this (non-systemd) process tree already has.
+  restrict_oom_score_adj = true
+  stream_server_address = "127.0.0.1"
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "$dir/cni/net.d"
+    max_conf_num = 1
+  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+    runtime_type = "io.containerd.runc.v2"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+      Root = "$dir/containerd/runc"
+EOF
+  printf '# no DNS server in this cluster\n' > "$dir/kubelet/resolv.conf"
+  cat > "$dir/kubelet/config.yaml" <<EOF
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+address: $node_ip
+# A throw-away test node: anyone who reaches it inside the namespace may use its API. Never do this elsewhere.
+authentication:
+  anonymous: {enabled: true}
+  webhook: {enabled: false}
+authorization: {mode: AlwaysAllow}
+readOnlyPort: 0
+cgroupDriver: cgroupfs
+cgroupRoot: $cgroup_root
+failSwapOn: false
+resolvConf: $dir/kubelet/resolv.conf
+volumePluginDir: $dir/kubelet/volume-plugins
+# The disk and memory are shared with other work: neither may evict our pods nor delete the imported images.
+evictionHard: {memory.available: 50Mi, nodefs.available: 1%, imagefs.available: 1%, nodefs.inodesFree: 1%}
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
+nodeStatusUpdateFrequency: 4s
+EOF
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# The network namespace and the cgroup root
+make_netns() {
+  ip netns add "$netns"
+  in_ns ip link set lo up
+  in_ns ip link add nodebr type bridge
+  in_ns ip addr add "$node_ip/24" dev nodebr
+  in_ns ip addr add "$service_ip/32" dev nodebr
+  in_ns ip link set nodebr up
+}
+
+cgroup_hierarchies() { # every cgroup v1 hierarchy (the kubelet and runc use them all)
+  local m
+  for m in /sys/fs/cgroup/*; do
+    [ "$(stat -fc %T "$m" 2>/dev/null)" = cgroupfs ] && echo "$m"
+  done
+  return 0
+}
+
+make_cgroups() {
+  local h
+  for h in $(cgroup_hierarchies); do
+    mkdir -p "$h$cgroup_root"
+    if [ -f "$h/cpuset.cpus" ]; then # an empty cpuset admits no task
+      cat "$h/cpuset.cpus" > "$h$cgroup_root/cpuset.cpus"
+      cat "$h/cpuset.mems" > "$h$cgroup_root/cpuset.mems"
+    fi
+  done
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+cmd_up() {
+  need_root
+  if running; then
+    say "cluster '$name' already runs"
+    echo "$dir/kubeconfig"
+    return 0
+  fi
+  other_owner_check
+  if leftovers; then say "cleaning up what an earlier run of '$name' left"; do_down; fi
+  apt_install containerd runc containernetworking-plugins iptables openssl
+  find_binaries
+  local t0=$SECONDS
+  build_images
+  rm -rf "$logs"
+  mkdir -p "$dir" "$logs" "$run"
+  registry_add
+  trap 'say "up failed; stopping what it started (logs stay in $logs)"; do_down >/dev/null 2>&1 || true' EXIT
+  make_pki
+  write_configs
+  make_netns
+  make_cgroups
+
+  say "starting etcd and kube-apiserver"
+  start etcd "$bin/etcd" --name "$name" --data-dir "$dir/etcd" \
+    --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
+    --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
+    --initial-cluster "$name=http://127.0.0.1:2380" --log-level warn
+  start kube-apiserver "$bin/kube-apiserver" --etcd-servers http://127.0.0.1:2379 \
+    --advertise-address "$node_ip" --bind-address 0.0.0.0 --secure-port 443 --insecure-port 0 \
+    --cert-dir "$dir/pki" --tls-cert-file "$dir/pki/apiserver.crt" --tls-private-key-file "$dir/pki/apiserver.key" \
+    --client-ca-file "$dir/pki/ca.crt" \
+    --kubelet-client-certificate "$dir/pki/apiserver-kubelet-client.crt" \
+    --kubelet-client-key "$dir/pki/apiserver-kubelet-client.key" \
+    --kubelet-preferred-address-types InternalIP \
+    --authorization-mode Node,RBAC --enable-admission-plugins NodeRestriction --allow-privileged=true \
+    --service-cluster-ip-range "$service_range" \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file "$dir/pki/sa.key" --service-account-signing-key-file "$dir/pki/sa.key" \
+    --enable-aggregator-routing=true
+  say "starting containerd"
+  start containerd containerd --config "$dir/containerd/config.toml"
+  wait_for containerd 30 ctr --address "$sock" version
+  in_ns ctr --address "$sock" -n k8s.io images import "$pause_tar" >/dev/null
+  in_ns ctr --address "$sock" -n k8s.io images import "$busybox_tar" >/dev/null
+  wait_for etcd 30 in_ns bash -c 'exec 3<>/dev/tcp/127.0.0.1/2379'
+  wait_for kube-apiserver 90 kubectl_ get --raw /readyz
+
+  say "starting kube-controller-manager, kube-scheduler and the kubelet"
+  start kube-controller-manager "$bin/kube-controller-manager" --kubeconfig "$dir/controller-manager.kubeconfig" \
+    --authentication-kubeconfig "$dir/controller-manager.kubeconfig" \
+    --authorization-kubeconfig "$dir/controller-manager.kubeconfig" \
+    --bind-address 127.0.0.1 --port 0 --leader-elect=false --controllers '*' \
+    --use-service-account-credentials --service-account-private-key-file "$dir/pki/sa.key" \
+    --root-ca-file "$dir/pki/ca.crt" \
+    --cluster-signing-cert-file "$dir/pki/ca.crt" --cluster-signing-key-file "$dir/pki/ca.key"
+  start kube-scheduler "$bin/kube-scheduler" --kubeconfig "$dir/scheduler.kubeconfig" \
+    --authentication-kubeconfig "$dir/scheduler.kubeconfig" --authorization-kubeconfig "$dir/scheduler.kubeconfig" \
+    --bind-address 127.0.0.1 --port 0 --leader-elect=false
+  kernel_tunables_save
+  start kubelet "$bin/kubelet" --config "$dir/kubelet/config.yaml" --kubeconfig "$dir/kubelet.kubeconfig" \
+    --root-dir "$dir/kubelet/root" --cert-dir "$dir/kubelet/pki" \
+    --container-runtime remote --container-runtime-endpoint "unix://$sock" \
+    --pod-infra-container-image "$pause_image" \
+    --hostname-override "$node" --node-ip "$node_ip"
+
+  say "waiting for node $node to be Ready"
+  wait_for kubelet 120 node_ready
+  # Until the tokens controller gave the namespace's `default` ServiceAccount its secret, pods are refused there.
+  wait_for kube-controller-manager 60 sa_has_token kube-system
+  wait_for kube-controller-manager 60 sa_has_token default
+  smoke_test
+  trap - EXIT
+  say "up in $((SECONDS - t0)) s; use: tools/cluster.sh exec kubectl get pods -A   (or: tools/cluster.sh shell)"
+  echo "$dir/kubeconfig"
+}
+
+node_ready() {
+  [ "$(kubectl_ get node "$node" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}')" = True ]
+}
+
+sa_has_token() { [ -n "$(kubectl_ -n "$1" get serviceaccount default -o 'jsonpath={.secrets[0].name}')" ]; }
+
+smoke_test() { # a pod really runs, and reaches the API server at the ClusterIP with its ServiceAccount token
+  local phase="" i
+  kubectl_ -n kube-system apply -f - >/dev/null <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: cluster-smoke-test}
+spec:
+  restartPolicy: Never
+  dnsPolicy: Default
+  containers:
+  - name: check
+    image: $busybox_image
+    imagePullPolicy: IfNotPresent
+    command: [sh, -c, 'wget -q -O /dev/null -T 5 --no-check-certificate
+      --header "Authorization: Bearer \$(cat /var/run/secrets/kubernetes.io/serviceaccount/token)"
+      https://\$KUBERNETES_SERVICE_HOST:\$KUBERNETES_SERVICE_PORT/api']
+EOF
+  for ((i = 0; i < 120; i++)); do
+    phase=$(kubectl_ -n kube-system get pod cluster-smoke-test -o 'jsonpath={.status.phase}' 2>/dev/null || true)
+    case $phase in Succeeded|Failed) break ;; esac
+    pid_of kubelet >/dev/null || { log_tail kubelet; die "the kubelet exited; see $logs/kubelet.log"; }
+    sleep 0.5
+  done
+  if [ "$phase" != Succeeded ]; then
+    kubectl_ -n kube-system describe pod cluster-smoke-test >&2 || true
+    kubectl_ -n kube-system logs cluster-smoke-test >&2 || true
+    log_tail kubelet
+    die "the smoke-test pod did not succeed (phase '${phase:-none}'); see $logs/kubelet.log and $logs/containerd.log"
+  fi
+  kubectl_ -n kube-system delete pod cluster-smoke-test --wait=true --timeout=60s >/dev/null
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# down: processes first (workloads, then the node, then the control plane), then mounts, namespaces, cgroups, files.
+do_down() {
+  local pid netns_list="" f i
+  stop_component kubelet 15
+  stop_component kube-scheduler 10
+  stop_component kube-controller-manager 10
+
+  # Which pod network namespaces and shim sockets are ours: recorded in our containerd's bundles and metadata.
+  if [ -d "$dir/containerd/state" ]; then
+    netns_list=$(grep -rhoa '/var/run/netns/cni-[0-9a-f-]*' "$dir/containerd/state" 2>/dev/null || true)
+  fi
+  if pid_of containerd >/dev/null && [ -S "$sock" ]; then
+    local ctr_=(timeout 20 ctr --address "$sock" -n k8s.io)
+    for i in $("${ctr_[@]}" containers ls -q 2>/dev/null); do
+      netns_list+=$'\n'$("${ctr_[@]}" containers info "$i" 2>/dev/null | grep -oa '/var/run/netns/cni-[0-9a-f-]*' || true)
+    done
+    kill_cgroup_tree
+    # Deleting the tasks lets each shim clean up (its socket under /run/containerd/s) and exit by itself.
+    for i in $("${ctr_[@]}" tasks ls -q 2>/dev/null); do "${ctr_[@]}" tasks delete -f "$i" >/dev/null 2>&1 || true; done
+  fi
+  kill_cgroup_tree
+  stop_component containerd 15
+  kill_shims
+  stop_component kube-apiserver 20
+  stop_component etcd 15
+
+  unmount_under "$dir"
+  for f in $(printf '%s\n' "$netns_list" | sort -u); do
+    umount "$f" 2>/dev/null || true
+    rm -f "$f"
+  done
+  if [ -e "$netns_path" ]; then ip netns del "$netns" 2>/dev/null || { umount "$netns_path" 2>/dev/null; rm -f "$netns_path"; }; fi
+  remove_cgroups
+  remove_pod_logs
+  rm -f /var/lib/cni/results/"$cni_network"-* 2>/dev/null || true
+  registry_remove
+
+  if [ -n "$(mounts_under "$dir")" ]; then
+    die "mounts remain under $dir; not removing it: $(mounts_under "$dir" | head -n 3 | tr '\n' ' ')"
+  fi
+  if [ -d "$dir" ]; then
+    find "$dir" -mindepth 1 -maxdepth 1 ! -name logs ! -name .lock -exec rm -rf --one-file-system {} +
+  fi
+}
+
+kill_cgroup_tree() { # SIGKILL whatever runs in our cgroups: the pods' processes, nothing else is there
+  local h procs i
+  for ((i = 0; i < 50; i++)); do
+    procs=""
+    for h in $(cgroup_hierarchies); do
+      [ -d "$h$cgroup_root" ] || continue
+      procs+=" $(find "$h$cgroup_root" -name cgroup.procs -exec cat {} + 2>/dev/null | tr '\n' ' ')"
+    done
+    procs=$(echo $procs)
+    [ -n "$procs" ] || return 0
+    kill -KILL $procs 2>/dev/null || true
+    sleep 0.1
+  done
+  say "processes remain in $cgroup_root: $procs"
+}
+
+kill_shims() { # shims whose containerd was ours: their command line names our socket
+  local pid sockets
+  sockets=$(cat "$dir"/containerd/state/io.containerd.runtime.v2.task/*/*/address 2>/dev/null | sed 's|^unix://||' || true)
+  for pid in $(pgrep -f -- "-address $sock" || true); do
+    [ "$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null)")" = containerd-shim-runc-v2 ] || continue
+    stop_pid "$pid" containerd-shim-runc-v2 5
+  done
+  for f in $sockets; do rm -f "$f"; done
+}
+
+mounts_under() { findmnt -rn -o TARGET | grep -F "$1/" || true; }
+
+unmount_under() { # deepest first
+  local m i
+  for ((i = 0; i < 3; i++)); do
+    for m in $(mounts_under "$1" | awk '{print length, $0}' | sort -rn | cut -d' ' -f2-); do
+      umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+    done
+    [ -n "$(mounts_under "$1")" ] || return 0
+  done
+}
+
+remove_cgroups() {
+  local h i
+  for h in $(cgroup_hierarchies); do
+    [ -d "$h$cgroup_root" ] || continue
+    for ((i = 0; i < 50; i++)); do
+      find "$h$cgroup_root" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+      [ -d "$h$cgroup_root" ] || break
+      sleep 0.1
+    done
+    [ ! -d "$h$cgroup_root" ] || say "could not remove cgroup $h$cgroup_root"
+  done
+}
+
+remove_pod_logs() { # the kubelet writes pod logs under /var/log/pods whatever its root dir; ours by pod UID
+  local uid d
+  [ -d "$dir/kubelet/root/pods" ] || return 0
+  for uid in $(ls "$dir/kubelet/root/pods"); do
+    for d in /var/log/pods/*_"$uid"; do
+      [ -d "$d" ] || continue
+      find /var/log/containers -maxdepth 1 -lname "$d/*" -delete 2>/dev/null || true
+      rm -rf "$d"
+    done
+  done
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Which clusters run, and the kernel settings to restore when the last one stops.
+registry_add() { mkdir -p "$registry"; echo "$dir" > "$registry/$name"; }
+registry_remove() {
+  rm -f "$registry/$name"
+  [ -d "$registry" ] || return 0
+  if [ -z "$(ls "$registry" | grep -v '^kernel-tunables$' || true)" ]; then
+    kernel_tunables_restore
+    rm -rf "$registry"
+  fi
+}
+kernel_tunables_save() {
+  local t
+  [ ! -f "$registry/kernel-tunables" ] || return 0 # another cluster saved the machine's own values already
+  for t in $kernel_tunables; do echo "$t $(cat "/proc/sys/$t")"; done > "$registry/kernel-tunables"
+}
+kernel_tunables_restore() {
+  local t v
+  [ -f "$registry/kernel-tunables" ] || return 0
+  while read -r t v; do echo "$v" > "/proc/sys/$t" 2>/dev/null || say "could not restore /proc/sys/$t to $v"; done \
+    < "$registry/kernel-tunables"
+}
+
+other_owner_check() {
+  local owner
+  owner=$(cat "$registry/$name" 2>/dev/null || true)
+  if [ -n "$owner" ] && [ "$owner" != "$dir" ]; then
+    die "a cluster named '$name' runs from $owner; stop it (CLUSTER_DIR=$owner tools/cluster.sh down) or pick another CLUSTER_NAME"
+  fi
+  if [ -z "$owner" ] && [ -e "$netns_path" ]; then
+    die "network namespace '$netns' exists and is not this script's; pick another CLUSTER_NAME"
+  fi
+}
+
+running() {
+  local c
+  [ -e "$netns_path" ] || return 1
+  for c in $components; do pid_of "$c" >/dev/null || return 1; done
+}
+
+leftovers() {
+  local c
+  [ -e "$netns_path" ] && [ "$(cat "$registry/$name" 2>/dev/null)" = "$dir" ] && return 0
+  for c in $components; do [ -f "$run/$c.pid" ] && return 0; done
+  [ -d "$dir/containerd" ] || [ -d "$dir/kubelet" ]
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+cmd_down() {
+  need_root
+  local t0=$SECONDS
+  other_owner_check
+  do_down
+  say "down in $((SECONDS - t0)) s (logs stay in $logs)"
+}
+
+cmd_status() {
+  local c pid ok=0 ready
+  if [ -e "$netns_path" ]; then echo "network namespace $netns: present"; else echo "network namespace $netns: absent"; ok=1; fi
+  for c in $components; do
+    if pid=$(pid_of "$c"); then echo "$c: running (pid $pid)"; else echo "$c: not running"; ok=1; fi
+  done
+  if [ $ok = 0 ]; then
+    ready=$(kubectl_ get node "$node" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
+    echo "node $node: Ready=${ready:-unknown}"
+    echo "kubeconfig: $dir/kubeconfig"
+  fi
+  return $ok
+}
+
+enter() { # $@ = command; replaces this process. Needs only the namespace, to look into a half-broken cluster too.
+  [ -e "$netns_path" ] && [ "$(cat "$registry/$name" 2>/dev/null)" = "$dir" ] \
+    || die "cluster '$name' is not running (tools/cluster.sh up)"
+  exec nsenter --net="$netns_path" env KUBECONFIG="$dir/kubeconfig" PATH="$repo/bin:$PATH" \
+    CONTAINERD_ADDRESS="$sock" CONTAINERD_NAMESPACE=k8s.io KUBE_EXEC_CLUSTER="$name" "$@"
+}
+
+cmd_shell() {
+  local rc=$dir/shellrc
+  printf '[ -f ~/.bashrc ] && . ~/.bashrc\nPS1="(cluster %s) $PS1"\necho "kubectl, kubectl pi and ctr talk to cluster %s; exit leaves."\n' \
+    "$name" "$name" > "$rc"
+  enter bash --rcfile "$rc" -i
+}
+
+cmd_import() {
+  local f=${1:?usage: tools/cluster.sh import IMAGE.tar}
+  [ -f "$f" ] || die "$f: no such file"
+  pid_of containerd >/dev/null || die "cluster '$name' is not running (its containerd is not)"
+  ctr --address "$sock" -n k8s.io images import "$f" >&2
+}
+
+with_lock() { # one up/down at a time per cluster
+  mkdir -p "$dir"
+  exec 9>"$dir/.lock"
+  flock -w 600 9 || die "another up/down of '$name' holds $dir/.lock"
+  "$@"
+}
+
+case ${1:-} in
+  up) with_lock cmd_up ;;
+  down) if [ -d "$dir" ] || [ -e "$registry/$name" ]; then with_lock cmd_down; else say "cluster '$name' is not running"; fi ;;
+  status) cmd_status ;;
+  exec) shift; [ $# -gt 0 ] || die "usage: tools/cluster.sh exec CMD [ARGS...]"; enter "$@" ;;
+  shell) cmd_shell ;;
+  import) shift; cmd_import "$@" ;;
+  *) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2; exit 2 ;;
+esac

@@ -50,7 +50,7 @@ registry=/run/kube-exec-clusters # one file per running cluster, and the kernel 
 kernel_tunables="vm/overcommit_memory vm/panic_on_oom kernel/panic kernel/panic_on_oops kernel/keys/root_maxkeys kernel/keys/root_maxbytes"
 components="etcd kube-apiserver containerd kube-controller-manager kube-scheduler kubelet"
 
-say() { printf 'cluster.sh: %s\n' "$*" >&2; }
+say() { printf 'cluster.sh: [%3d s] %s\n' "$SECONDS" "$*" >&2; }
 die() { say "$*"; exit 1; }
 log_tail() { # $1 = component: the end of its log, for an error message
   [ -f "$logs/$1.log" ] || return 0
@@ -154,8 +154,15 @@ find_binaries() {
 IMAGE_RECIPE=1 # bump when the recipe below changes: the cache key
 
 build_images() {
-  local version work key
+  local version work key cached
   mkdir -p "$image_cache"
+  # A cached build of this recipe wins over asking apt for the newest version: apt-cache alone takes seconds.
+  cached=$(ls -t "$image_cache"/busybox-*-r"$IMAGE_RECIPE".tar 2>/dev/null | head -n 1 || true)
+  if [ -n "$cached" ] && [ -f "$image_cache/pause-${cached#"$image_cache"/busybox-}" ]; then
+    busybox_tar=$cached
+    pause_tar=$image_cache/pause-${cached#"$image_cache"/busybox-}
+    return 0
+  fi
   version=$(apt-cache policy busybox-static 2>/dev/null | awk '/Candidate:/ {print $2}')
   if [ -z "$version" ] || [ "$version" = "(none)" ]; then
     apt-get update -qq >/dev/null 2>&1 || true
@@ -198,10 +205,11 @@ build_images() {
 make_pki() {
   local pki=$dir/pki
   mkdir -p "$pki"
+  openssl ecparam -name prime256v1 -out "$pki/ec.param"
   openssl req -x509 -newkey rsa:2048 -nodes -keyout "$pki/ca.key" -out "$pki/ca.crt" -days 30 \
     -subj "/CN=kube-exec-cluster-ca" 2>/dev/null
-  cert() { # $1 = file name, $2 = subject, $3 = extensions
-    openssl req -newkey rsa:2048 -nodes -keyout "$pki/$1.key" -out "$pki/$1.csr" -subj "$2" 2>/dev/null
+  cert() { # $1 = file name, $2 = subject, $3 = extensions, $4 = key type (RSA where a user's client meets it)
+    openssl req -newkey "${4:-ec:$pki/ec.param}" -nodes -keyout "$pki/$1.key" -out "$pki/$1.csr" -subj "$2" 2>/dev/null
     printf '%s\n' "$3" > "$pki/$1.ext"
     openssl x509 -req -in "$pki/$1.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
       -out "$pki/$1.crt" -days 30 -extfile "$pki/$1.ext" 2>/dev/null
@@ -209,8 +217,8 @@ make_pki() {
   }
   cert apiserver /CN=kube-apiserver "subjectAltName=IP:$service_ip,IP:$node_ip,IP:127.0.0.1,DNS:localhost,DNS:kubernetes,\
 DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
-extendedKeyUsage=serverAuth"
-  cert admin "/O=system:masters/CN=kubernetes-admin" extendedKeyUsage=clientAuth
+extendedKeyUsage=serverAuth" rsa:2048
+  cert admin "/O=system:masters/CN=kubernetes-admin" extendedKeyUsage=clientAuth rsa:2048
   cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" extendedKeyUsage=clientAuth
   cert controller-manager /CN=system:kube-controller-manager extendedKeyUsage=clientAuth
   cert scheduler /CN=system:kube-scheduler extendedKeyUsage=clientAuth
@@ -319,10 +327,10 @@ make_netns() {
   in_ns ip link set nodebr up
 }
 
-cgroup_hierarchies() { # every cgroup v1 hierarchy (the kubelet and runc use them all)
+cgroup_hierarchies() { # every hierarchy: the kubelet and runc use each v1 one, and runc the v2 one of a hybrid host
   local m
-  for m in /sys/fs/cgroup/*; do
-    [ "$(stat -fc %T "$m" 2>/dev/null)" = cgroupfs ] && echo "$m"
+  for m in /sys/fs/cgroup /sys/fs/cgroup/*; do
+    case $(stat -fc %T "$m" 2>/dev/null) in cgroupfs|cgroup2fs) echo "$m" ;; esac
   done
   return 0
 }
@@ -350,7 +358,7 @@ cmd_up() {
   if leftovers; then say "cleaning up what an earlier run of '$name' left"; do_down; fi
   apt_install containerd runc containernetworking-plugins iptables openssl
   find_binaries
-  local t0=$SECONDS
+  SECONDS=0
   build_images
   rm -rf "$logs"
   mkdir -p "$dir" "$logs" "$run"
@@ -383,27 +391,30 @@ cmd_up() {
   wait_for containerd 30 ctr --address "$sock" version
   in_ns ctr --address "$sock" -n k8s.io images import "$pause_tar" >/dev/null
   in_ns ctr --address "$sock" -n k8s.io images import "$busybox_tar" >/dev/null
+  # The kubelet takes seconds to initialise and retries its registration by itself: started with the API server.
+  # Not so kube-controller-manager: it gives up when the API server is not healthy within 10 s.
+  say "starting the kubelet"
+  kernel_tunables_save
+  start kubelet "$bin/kubelet" --config "$dir/kubelet/config.yaml" --kubeconfig "$dir/kubelet.kubeconfig" \
+    --root-dir "$dir/kubelet/root" --cert-dir "$dir/kubelet/pki" \
+    --container-runtime remote --container-runtime-endpoint "unix://$sock" \
+    --containerd "$sock" \
+    --hostname-override "$node" --node-ip "$node_ip"
+
   wait_for etcd 30 in_ns bash -c 'exec 3<>/dev/tcp/127.0.0.1/2379'
   wait_for kube-apiserver 90 kubectl_ get --raw /readyz
 
-  say "starting kube-controller-manager, kube-scheduler and the kubelet"
+  say "starting kube-controller-manager and kube-scheduler"
   start kube-controller-manager "$bin/kube-controller-manager" --kubeconfig "$dir/controller-manager.kubeconfig" \
     --authentication-kubeconfig "$dir/controller-manager.kubeconfig" \
     --authorization-kubeconfig "$dir/controller-manager.kubeconfig" \
     --bind-address 127.0.0.1 --port 0 --leader-elect=false --controllers '*' \
     --use-service-account-credentials --service-account-private-key-file "$dir/pki/sa.key" \
-    --root-ca-file "$dir/pki/ca.crt" \
+    --root-ca-file "$dir/pki/ca.crt" --flex-volume-plugin-dir "$dir/kube-controller-manager/volume-plugins" \
     --cluster-signing-cert-file "$dir/pki/ca.crt" --cluster-signing-key-file "$dir/pki/ca.key"
   start kube-scheduler "$bin/kube-scheduler" --kubeconfig "$dir/scheduler.kubeconfig" \
     --authentication-kubeconfig "$dir/scheduler.kubeconfig" --authorization-kubeconfig "$dir/scheduler.kubeconfig" \
     --bind-address 127.0.0.1 --port 0 --leader-elect=false
-  kernel_tunables_save
-  start kubelet "$bin/kubelet" --config "$dir/kubelet/config.yaml" --kubeconfig "$dir/kubelet.kubeconfig" \
-    --root-dir "$dir/kubelet/root" --cert-dir "$dir/kubelet/pki" \
-    --container-runtime remote --container-runtime-endpoint "unix://$sock" \
-    --pod-infra-container-image "$pause_image" \
-    --hostname-override "$node" --node-ip "$node_ip"
-
   say "waiting for node $node to be Ready"
   wait_for kubelet 120 node_ready
   # Until the tokens controller gave the namespace's `default` ServiceAccount its secret, pods are refused there.
@@ -411,7 +422,7 @@ cmd_up() {
   wait_for kube-controller-manager 60 sa_has_token default
   smoke_test
   trap - EXIT
-  say "up in $((SECONDS - t0)) s; use: tools/cluster.sh exec kubectl get pods -A   (or: tools/cluster.sh shell)"
+  say "up; use: tools/cluster.sh exec kubectl get pods -A   (or: tools/cluster.sh shell)"
   echo "$dir/kubeconfig"
 }
 
@@ -421,7 +432,9 @@ node_ready() {
 
 sa_has_token() { [ -n "$(kubectl_ -n "$1" get serviceaccount default -o 'jsonpath={.secrets[0].name}')" ]; }
 
-smoke_test() { # a pod really runs, and reaches the API server at the ClusterIP with its ServiceAccount token
+# A pod really runs, has its ServiceAccount token, and reaches the API server at the ClusterIP (a TCP connect:
+# busybox-static's wget crashes on https).
+smoke_test() {
   local phase="" i
   kubectl_ -n kube-system apply -f - >/dev/null <<EOF
 apiVersion: v1
@@ -434,9 +447,8 @@ spec:
   - name: check
     image: $busybox_image
     imagePullPolicy: IfNotPresent
-    command: [sh, -c, 'wget -q -O /dev/null -T 5 --no-check-certificate
-      --header "Authorization: Bearer \$(cat /var/run/secrets/kubernetes.io/serviceaccount/token)"
-      https://\$KUBERNETES_SERVICE_HOST:\$KUBERNETES_SERVICE_PORT/api']
+    command: [sh, -c, 'test -s /var/run/secrets/kubernetes.io/serviceaccount/token
+      && nc -w 5 \$KUBERNETES_SERVICE_HOST \$KUBERNETES_SERVICE_PORT </dev/null']
 EOF
   for ((i = 0; i < 120; i++)); do
     phase=$(kubectl_ -n kube-system get pod cluster-smoke-test -o 'jsonpath={.status.phase}' 2>/dev/null || true)
@@ -461,20 +473,19 @@ do_down() {
   stop_component kube-scheduler 10
   stop_component kube-controller-manager 10
 
-  # Which pod network namespaces and shim sockets are ours: recorded in our containerd's bundles and metadata.
-  if [ -d "$dir/containerd/state" ]; then
-    netns_list=$(grep -rhoa '/var/run/netns/cni-[0-9a-f-]*' "$dir/containerd/state" 2>/dev/null || true)
-  fi
-  if pid_of containerd >/dev/null && [ -S "$sock" ]; then
-    local ctr_=(timeout 20 ctr --address "$sock" -n k8s.io)
-    for i in $("${ctr_[@]}" containers ls -q 2>/dev/null); do
-      netns_list+=$'\n'$("${ctr_[@]}" containers info "$i" 2>/dev/null | grep -oa '/var/run/netns/cni-[0-9a-f-]*' || true)
-    done
-    kill_cgroup_tree
-    # Deleting the tasks lets each shim clean up (its socket under /run/containerd/s) and exit by itself.
-    for i in $("${ctr_[@]}" tasks ls -q 2>/dev/null); do "${ctr_[@]}" tasks delete -f "$i" >/dev/null 2>&1 || true; done
+  # The pods' network namespaces: named in our containerd's task bundles and its metadata (the sandboxes' specs).
+  if [ -d "$dir/containerd" ]; then
+    netns_list=$(grep -rhoa '/var/run/netns/cni-[0-9a-f-]*' "$dir/containerd/state" \
+      "$dir/containerd/root/io.containerd.metadata.v1.bolt" 2>/dev/null || true)
   fi
   kill_cgroup_tree
+  if pid_of containerd >/dev/null && [ -S "$sock" ]; then
+    # Deleting the tasks lets each shim clean up (its socket under /run/containerd/s) and exit by itself.
+    for i in $(timeout 20 ctr --address "$sock" -n k8s.io tasks ls -q 2>/dev/null || true); do
+      timeout 20 ctr --address "$sock" -n k8s.io tasks delete -f "$i" >/dev/null 2>&1 &
+    done
+    wait
+  fi
   stop_component containerd 15
   kill_shims
   stop_component kube-apiserver 20
@@ -488,7 +499,7 @@ do_down() {
   if [ -e "$netns_path" ]; then ip netns del "$netns" 2>/dev/null || { umount "$netns_path" 2>/dev/null; rm -f "$netns_path"; }; fi
   remove_cgroups
   remove_pod_logs
-  rm -f /var/lib/cni/results/"$cni_network"-* 2>/dev/null || true
+  remove_cni_cache
   registry_remove
 
   if [ -n "$(mounts_under "$dir")" ]; then
@@ -501,18 +512,18 @@ do_down() {
 
 kill_cgroup_tree() { # SIGKILL whatever runs in our cgroups: the pods' processes, nothing else is there
   local h procs i
+  # runc puts a container in every hierarchy, so one holds them all: the first one found of these.
+  for h in /sys/fs/cgroup/pids /sys/fs/cgroup/memory /sys/fs/cgroup/unified /sys/fs/cgroup ""; do
+    [ -n "$h" ] || return 0
+    [ -d "$h$cgroup_root" ] && break
+  done
   for ((i = 0; i < 50; i++)); do
-    procs=""
-    for h in $(cgroup_hierarchies); do
-      [ -d "$h$cgroup_root" ] || continue
-      procs+=" $(find "$h$cgroup_root" -name cgroup.procs -exec cat {} + 2>/dev/null | tr '\n' ' ')"
-    done
-    procs=$(echo $procs)
-    [ -n "$procs" ] || return 0
+    procs=$(find "$h$cgroup_root" -name cgroup.procs -exec cat {} + 2>/dev/null | tr '\n' ' ')
+    [ -n "${procs// /}" ] || return 0
     kill -KILL $procs 2>/dev/null || true
     sleep 0.1
   done
-  say "processes remain in $cgroup_root: $procs"
+  say "processes remain in $h$cgroup_root: $procs"
 }
 
 kill_shims() { # shims whose containerd was ours: their command line names our socket
@@ -542,7 +553,7 @@ remove_cgroups() {
   for h in $(cgroup_hierarchies); do
     [ -d "$h$cgroup_root" ] || continue
     for ((i = 0; i < 50; i++)); do
-      find "$h$cgroup_root" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+      find "$h$cgroup_root" -depth -type d -print0 | xargs -0 rmdir 2>/dev/null || true
       [ -d "$h$cgroup_root" ] || break
       sleep 0.1
     done
@@ -550,28 +561,61 @@ remove_cgroups() {
   done
 }
 
-remove_pod_logs() { # the kubelet writes pod logs under /var/log/pods whatever its root dir; ours by pod UID
-  local uid d
-  [ -d "$dir/kubelet/root/pods" ] || return 0
-  for uid in $(ls "$dir/kubelet/root/pods"); do
-    for d in /var/log/pods/*_"$uid"; do
-      [ -d "$d" ] || continue
-      find /var/log/containers -maxdepth 1 -lname "$d/*" -delete 2>/dev/null || true
-      rm -rf "$d"
-    done
+# The kubelet keeps pod logs in /var/log/pods/NAMESPACE_POD_UID whatever its root dir, and removes those of deleted
+# pods only a minute or so later. Ours: the pods our kubelet still knows, and every sandbox our containerd started.
+remove_pod_logs() {
+  local uid d dirs=""
+  if [ -d "$dir/kubelet/root/pods" ]; then
+    for uid in $(ls "$dir/kubelet/root/pods"); do dirs+=" $(echo /var/log/pods/*_"$uid")"; done
+  fi
+  if [ -f "$logs/containerd.log" ]; then
+    dirs+=" $(grep -o 'RunPodSandbox for &PodSandboxMetadata{Name:[^,]*,Uid:[^,]*,Namespace:[^,]*' "$logs/containerd.log" \
+      | sed 's/.*{Name:\([^,]*\),Uid:\([^,]*\),Namespace:\(.*\)/\/var\/log\/pods\/\3_\1_\2/' | sort -u | tr '\n' ' ')"
+  fi
+  for d in $dirs; do
+    [ -d "$d" ] || continue
+    find /var/log/containers -maxdepth 1 -lname "$d/*" -delete 2>/dev/null || true
+    rm -rf "$d"
+  done
+}
+
+remove_cni_cache() { # libcni caches each attachment under /var/lib/cni/results, keyed by network and sandbox
+  local f sandbox
+  for f in /var/lib/cni/results/"$cni_network"-*; do
+    [ -e "$f" ] || continue
+    sandbox=${f#/var/lib/cni/results/"$cni_network"-}
+    sandbox=${sandbox%-*}
+    rm -f "$f" /var/lib/cni/results/cni-loopback-"$sandbox"-lo
   done
 }
 
 # ---------------------------------------------------------------------------------------------------------------
-# Which clusters run, and the kernel settings to restore when the last one stops.
-registry_add() { mkdir -p "$registry"; echo "$dir" > "$registry/$name"; }
+# Which clusters run, what the first one found on the machine, and what the last one to stop restores.
+# Directories outside CLUSTER_DIR that the kubelet, containerd and libcni create whatever they are told (the pod log
+# directories, the device-plugin socket, libcni's cache, the shims' sockets). Ours to remove when we created them.
+host_dirs="/var/log/pods /var/log/containers /var/lib/kubelet /var/lib/cni /run/containerd"
+
+registry_add() {
+  local d
+  if [ ! -d "$registry" ]; then
+    mkdir -p "$registry"
+    for d in $host_dirs; do [ -e "$d" ] || echo "$d"; done > "$registry/host-dirs"
+  fi
+  echo "$dir" > "$registry/$name"
+}
 registry_remove() {
+  local d
   rm -f "$registry/$name"
   [ -d "$registry" ] || return 0
-  if [ -z "$(ls "$registry" | grep -v '^kernel-tunables$' || true)" ]; then
-    kernel_tunables_restore
-    rm -rf "$registry"
-  fi
+  [ -z "$(ls "$registry" | grep -vx -e kernel-tunables -e host-dirs || true)" ] || return 0
+  kernel_tunables_restore
+  while read -r d; do
+    [ -d "$d" ] || continue
+    [ "$d" != /var/lib/kubelet ] || rm -f "$d/device-plugins/kubelet.sock" "$d/device-plugins/DEPRECATION"
+    find "$d" -depth -type d -empty -delete 2>/dev/null || true
+    [ ! -e "$d" ] || say "$d was not there before the first cluster started, and is not empty now; left it"
+  done < "$registry/host-dirs"
+  rm -rf "$registry"
 }
 kernel_tunables_save() {
   local t
@@ -612,10 +656,10 @@ leftovers() {
 # ---------------------------------------------------------------------------------------------------------------
 cmd_down() {
   need_root
-  local t0=$SECONDS
+  SECONDS=0
   other_owner_check
   do_down
-  say "down in $((SECONDS - t0)) s (logs stay in $logs)"
+  say "down (logs stay in $logs)"
 }
 
 cmd_status() {

@@ -21,7 +21,8 @@
 # and kube-apiserver serves on :443 there, and the API server calls webhook Services straight at their endpoints
 # (--enable-aggregator-routing). No DNS either: workloads use `dnsPolicy: Default` and the KUBERNETES_SERVICE_*
 # variables. Images: kec.local/busybox:1.35 (busybox-static) is imported on `up`; bring others with `import`.
-set -euo pipefail
+set -eEuo pipefail
+trap 'echo "cluster.sh: line $LINENO: \"$BASH_COMMAND\" failed" >&2' ERR
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -52,10 +53,13 @@ components="etcd kube-apiserver containerd kube-controller-manager kube-schedule
 
 say() { printf 'cluster.sh: [%3d s] %s\n' "$SECONDS" "$*" >&2; }
 die() { say "$*"; exit 1; }
-log_tail() { # $1 = component: the end of its log, for an error message
-  [ -f "$logs/$1.log" ] || return 0
-  printf -- '--- last lines of %s ---\n' "$logs/$1.log" >&2
-  tail -n 25 "$logs/$1.log" >&2
+log_tail() { # $1 = component: its last errors and last lines (before a Go stack dump), for an error message
+  local f=$logs/$1.log
+  [ -f "$f" ] || return 0
+  printf -- '--- %s: last errors ---\n' "$f" >&2
+  { grep -E '^[EF][0-9]{4} |level=(error|fatal)|^(Error|error|panic)' "$f" || true; } | tail -n 5 >&2
+  printf -- '--- %s: last lines ---\n' "$f" >&2
+  sed '/^goroutine [0-9]* \[/,$d' "$f" | tail -n 15 >&2
 }
 in_ns() { nsenter --net="$netns_path" "$@"; }
 kubectl_() { in_ns env KUBECONFIG="$dir/kubeconfig" kubectl --request-timeout=10s "$@"; }
@@ -100,8 +104,10 @@ stop_component() { # $1 = component, $2 = grace seconds
   rm -f "$run/$1.pid"
 }
 
+started=""
 start() { # $1 = component, then its command line; runs it in the namespace, detached, logging to logs/$1.log
   local c=$1 i; shift
+  started+=" $c"
   # setsid: a Ctrl-C in the caller's terminal does not reach the cluster. 9>&-: the lock stays with this script.
   setsid sh -c 'echo $$ > "$0"; exec "$@"' "$run/$c.pid" nsenter --net="$netns_path" "$@" \
     </dev/null >>"$logs/$c.log" 2>&1 9>&- &
@@ -110,10 +116,12 @@ start() { # $1 = component, then its command line; runs it in the namespace, det
 }
 
 wait_for() { # $1 = component, $2 = seconds, $3... = a command that succeeds once it is usable
-  local c=$1 t=$2 i; shift 2
+  local c=$1 t=$2 i s; shift 2
   for ((i = 0; i < t * 2; i++)); do
     if "$@" >/dev/null 2>&1; then return 0; fi
-    pid_of "$c" >/dev/null || { log_tail "$c"; die "$c exited while starting; see $logs/$c.log"; }
+    for s in $started; do # any of them dying fails `up` at once, not at the end of somebody else's wait
+      pid_of "$s" >/dev/null || { log_tail "$s"; die "$s exited while starting; see $logs/$s.log"; }
+    done
     sleep 0.5
   done
   log_tail "$c"
@@ -186,9 +194,9 @@ build_images() {
     mkdir -p rootfs/bin rootfs/sbin rootfs/usr/bin rootfs/usr/sbin rootfs/etc rootfs/tmp rootfs/root rootfs/proc \
       rootfs/sys rootfs/dev rootfs/var/run
     install -m755 deb/bin/busybox rootfs/bin/busybox
-    rootfs/bin/busybox --list-full | while read -r applet; do
-      [ -e "rootfs/$applet" ] || ln -s /bin/busybox "rootfs/$applet"
-    done
+    # One process for ~400 links (a fork per link costs seconds on a busy machine); perl-base is always there.
+    rootfs/bin/busybox --list-full \
+      | perl -ne 'chomp; my $l = "rootfs/$_"; -e $l or -l $l or symlink("/bin/busybox", $l) or die "$l: $!\n"' 
     chmod 1777 rootfs/tmp
     printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > rootfs/etc/passwd
     printf 'root:x:0:\nnogroup:x:65534:\n' > rootfs/etc/group
@@ -435,7 +443,7 @@ sa_has_token() { [ -n "$(kubectl_ -n "$1" get serviceaccount default -o 'jsonpat
 # A pod really runs, has its ServiceAccount token, and reaches the API server at the ClusterIP (a TCP connect:
 # busybox-static's wget crashes on https).
 smoke_test() {
-  local phase="" i
+  local phase="" i s
   kubectl_ -n kube-system apply -f - >/dev/null <<EOF
 apiVersion: v1
 kind: Pod
@@ -453,7 +461,9 @@ EOF
   for ((i = 0; i < 120; i++)); do
     phase=$(kubectl_ -n kube-system get pod cluster-smoke-test -o 'jsonpath={.status.phase}' 2>/dev/null || true)
     case $phase in Succeeded|Failed) break ;; esac
-    pid_of kubelet >/dev/null || { log_tail kubelet; die "the kubelet exited; see $logs/kubelet.log"; }
+    for s in $started; do
+      pid_of "$s" >/dev/null || { log_tail "$s"; die "$s exited; see $logs/$s.log"; }
+    done
     sleep 0.5
   done
   if [ "$phase" != Succeeded ]; then
@@ -481,10 +491,13 @@ do_down() {
   kill_cgroup_tree
   if pid_of containerd >/dev/null && [ -S "$sock" ]; then
     # Deleting the tasks lets each shim clean up (its socket under /run/containerd/s) and exit by itself.
+    local deletes=()
     for i in $(timeout 20 ctr --address "$sock" -n k8s.io tasks ls -q 2>/dev/null || true); do
       timeout 20 ctr --address "$sock" -n k8s.io tasks delete -f "$i" >/dev/null 2>&1 &
+      deletes+=($!)
     done
-    wait
+    # Only these: when a failed `up` cleans up, the components are this shell's children too.
+    [ ${#deletes[@]} -eq 0 ] || wait "${deletes[@]}" || true
   fi
   stop_component containerd 15
   kill_shims
@@ -570,7 +583,7 @@ remove_pod_logs() {
   fi
   if [ -f "$logs/containerd.log" ]; then
     dirs+=" $(grep -o 'RunPodSandbox for &PodSandboxMetadata{Name:[^,]*,Uid:[^,]*,Namespace:[^,]*' "$logs/containerd.log" \
-      | sed 's/.*{Name:\([^,]*\),Uid:\([^,]*\),Namespace:\(.*\)/\/var\/log\/pods\/\3_\1_\2/' | sort -u | tr '\n' ' ')"
+      | sed 's/.*{Name:\([^,]*\),Uid:\([^,]*\),Namespace:\(.*\)/\/var\/log\/pods\/\3_\1_\2/' | sort -u | tr '\n' ' ' || true)"
   fi
   for d in $dirs; do
     [ -d "$d" ] || continue
@@ -673,7 +686,7 @@ cmd_status() {
     echo "node $node: Ready=${ready:-unknown}"
     echo "kubeconfig: $dir/kubeconfig"
   fi
-  return $ok
+  exit $ok # not `return`: a function failing on purpose would set off the ERR trap
 }
 
 enter() { # $@ = command; replaces this process. Needs only the namespace, to look into a half-broken cluster too.
@@ -711,5 +724,5 @@ case ${1:-} in
   exec) shift; [ $# -gt 0 ] || die "usage: tools/cluster.sh exec CMD [ARGS...]"; enter "$@" ;;
   shell) cmd_shell ;;
   import) shift; cmd_import "$@" ;;
-  *) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2; exit 2 ;;
+  *) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p}' "$0" >&2; exit 2 ;;
 esac

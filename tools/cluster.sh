@@ -211,7 +211,9 @@ build_images() {
 # PKI: one CA; the API server's serving certificate; a client certificate per component, named the way RBAC's
 # bootstrap roles and the Node authorizer expect them.
 make_pki() {
-  local pki=$dir/pki
+  local pki=$dir/pki umask_was
+  umask_was=$(umask)
+  umask 077 # keys and kubeconfigs: CLUSTER_DIR may be in /tmp
   mkdir -p "$pki"
   openssl ecparam -name prime256v1 -out "$pki/ec.param"
   openssl req -x509 -newkey rsa:2048 -nodes -keyout "$pki/ca.key" -out "$pki/ca.crt" -days 30 \
@@ -219,19 +221,24 @@ make_pki() {
   cert() { # $1 = file name, $2 = subject, $3 = extensions, $4 = key type (RSA where a user's client meets it)
     openssl req -newkey "${4:-ec:$pki/ec.param}" -nodes -keyout "$pki/$1.key" -out "$pki/$1.csr" -subj "$2" 2>/dev/null
     printf '%s\n' "$3" > "$pki/$1.ext"
-    openssl x509 -req -in "$pki/$1.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
+    openssl x509 -req -in "$pki/$1.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" \
+      -set_serial "0x$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" \
       -out "$pki/$1.crt" -days 30 -extfile "$pki/$1.ext" 2>/dev/null
     rm -f "$pki/$1.csr" "$pki/$1.ext"
   }
+  local jobs=() job
   cert apiserver /CN=kube-apiserver "subjectAltName=IP:$service_ip,IP:$node_ip,IP:127.0.0.1,DNS:localhost,DNS:kubernetes,\
 DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
-extendedKeyUsage=serverAuth" rsa:2048
-  cert admin "/O=system:masters/CN=kubernetes-admin" extendedKeyUsage=clientAuth rsa:2048
-  cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" extendedKeyUsage=clientAuth
-  cert controller-manager /CN=system:kube-controller-manager extendedKeyUsage=clientAuth
-  cert scheduler /CN=system:kube-scheduler extendedKeyUsage=clientAuth
-  cert kubelet "/O=system:nodes/CN=system:node:$node" extendedKeyUsage=clientAuth
-  openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null
+extendedKeyUsage=serverAuth" rsa:2048 & jobs+=($!)
+  # In parallel: RSA key generation is the slow part of `up` on a busy machine.
+  cert admin "/O=system:masters/CN=kubernetes-admin" extendedKeyUsage=clientAuth rsa:2048 & jobs+=($!)
+  cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" extendedKeyUsage=clientAuth \
+    & jobs+=($!)
+  cert controller-manager /CN=system:kube-controller-manager extendedKeyUsage=clientAuth & jobs+=($!)
+  cert scheduler /CN=system:kube-scheduler extendedKeyUsage=clientAuth & jobs+=($!)
+  cert kubelet "/O=system:nodes/CN=system:node:$node" extendedKeyUsage=clientAuth & jobs+=($!)
+  openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null & jobs+=($!)
+  for job in "${jobs[@]}"; do wait "$job" || die "openssl failed to make the certificates in $pki"; done
   local who
   for who in admin controller-manager scheduler kubelet; do
     cat > "$dir/$who.kubeconfig" <<EOF
@@ -257,6 +264,7 @@ current-context: $name
 EOF
   done
   mv "$dir/admin.kubeconfig" "$dir/kubeconfig"
+  umask "$umask_was"
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -479,6 +487,7 @@ EOF
 # down: processes first (workloads, then the node, then the control plane), then mounts, namespaces, cgroups, files.
 do_down() {
   local pid netns_list="" f i
+  say "stopping the kubelet, kube-scheduler and kube-controller-manager"
   stop_component kubelet 15
   stop_component kube-scheduler 10
   stop_component kube-controller-manager 10
@@ -488,6 +497,7 @@ do_down() {
     netns_list=$(grep -rhoa '/var/run/netns/cni-[0-9a-f-]*' "$dir/containerd/state" \
       "$dir/containerd/root/io.containerd.metadata.v1.bolt" 2>/dev/null || true)
   fi
+  say "stopping the pods"
   kill_cgroup_tree
   if pid_of containerd >/dev/null && [ -S "$sock" ]; then
     # Deleting the tasks lets each shim clean up (its socket under /run/containerd/s) and exit by itself.
@@ -499,10 +509,12 @@ do_down() {
     # Only these: when a failed `up` cleans up, the components are this shell's children too.
     [ ${#deletes[@]} -eq 0 ] || wait "${deletes[@]}" || true
   fi
+  say "stopping containerd, kube-apiserver and etcd"
   stop_component containerd 15
   kill_shims
   stop_component kube-apiserver 20
   stop_component etcd 15
+  say "removing mounts, network namespaces, cgroups and files"
 
   unmount_under "$dir"
   for f in $(printf '%s\n' "$netns_list" | sort -u); do
@@ -718,7 +730,7 @@ with_lock() { # one up/down at a time per cluster
 }
 
 case ${1:-} in
-  up) with_lock cmd_up ;;
+  up) other_owner_check; with_lock cmd_up ;; # checked before the lock: it creates CLUSTER_DIR
   down) if [ -d "$dir" ] || [ -e "$registry/$name" ]; then with_lock cmd_down; else say "cluster '$name' is not running"; fi ;;
   status) cmd_status ;;
   exec) shift; [ $# -gt 0 ] || die "usage: tools/cluster.sh exec CMD [ARGS...]"; enter "$@" ;;

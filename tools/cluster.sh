@@ -616,9 +616,10 @@ remove_cni_cache() { # libcni caches each attachment under /var/lib/cni/results,
 
 # ---------------------------------------------------------------------------------------------------------------
 # Which clusters run, what the first one found on the machine, and what the last one to stop restores.
-# Directories outside CLUSTER_DIR that the kubelet, containerd and libcni create whatever they are told (the pod log
-# directories, the device-plugin socket, libcni's cache, the shims' sockets). Ours to remove when we created them.
-host_dirs="/var/log/pods /var/log/containers /var/lib/kubelet /var/lib/cni /run/containerd"
+# Directories outside CLUSTER_DIR that the kubelet, containerd, libcni and `ip netns` create whatever they are told
+# (the pod log directories, the device-plugin socket, libcni's cache, the shims' sockets, the namespaces' mount
+# point). Ours to remove when we created them.
+host_dirs="/var/log/pods /var/log/containers /var/lib/kubelet /var/lib/cni /run/containerd /run/netns"
 
 registry_add() {
   local d
@@ -637,6 +638,9 @@ registry_remove() {
   while read -r d; do
     [ -d "$d" ] || continue
     [ "$d" != /var/lib/kubelet ] || rm -f "$d/device-plugins/kubelet.sock" "$d/device-plugins/DEPRECATION"
+    if [ "$d" = /run/netns ] && [ -z "$(ls -A "$d")" ]; then # `ip netns add` bind-mounts it onto itself
+      while mountpoint -q "$d"; do umount "$d" || break; done
+    fi
     find "$d" -depth -type d -empty -delete 2>/dev/null || true
     [ ! -e "$d" ] || say "$d was not there before the first cluster started, and is not empty now; left it"
   done < "$registry/host-dirs"

@@ -157,8 +157,8 @@ find_binaries() {
 
 # ---------------------------------------------------------------------------------------------------------------
 # Images, built from Debian's busybox-static (no registry is reachable) and cached outside the repo.
-# The pause image is the same layer with `sleep infinity`: containerd stops sandboxes with SIGKILL, and pods here
-# do not share a PID namespace, so it needs neither signal handling nor zombie reaping.
+# The pause image is the same layer with `sleep infinity`: containerd stops sandboxes with SIGKILL (in well under a
+# second here), and pods here do not share a PID namespace, so it needs neither signal handling nor zombie reaping.
 IMAGE_RECIPE=1 # bump when the recipe below changes: the cache key
 
 build_images() {
@@ -196,7 +196,7 @@ build_images() {
     install -m755 deb/bin/busybox rootfs/bin/busybox
     # One process for ~400 links (a fork per link costs seconds on a busy machine); perl-base is always there.
     rootfs/bin/busybox --list-full \
-      | perl -ne 'chomp; my $l = "rootfs/$_"; -e $l or -l $l or symlink("/bin/busybox", $l) or die "$l: $!\n"' 
+      | perl -ne 'chomp; my $l = "rootfs/$_"; -e $l or -l $l or symlink("/bin/busybox", $l) or die "$l: $!\n"'
     chmod 1777 rootfs/tmp
     printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > rootfs/etc/passwd
     printf 'root:x:0:\nnogroup:x:65534:\n' > rootfs/etc/group
@@ -295,8 +295,8 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   path = "$dir/containerd/opt"
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "$pause_image"
-  # Without it every sandbox fails with "can't get final child's PID from pipe: EOF": runc may not lower
-  # /proc/self/oom_score_adj below the value this (non-systemd) process tree already has.
+  # Without it every sandbox fails with "can't get final child's PID from pipe: EOF" (runc's log: "failed to
+  # update /proc/self/oom_score_adj: Permission denied"); with it, no container asks for less than containerd has.
   restrict_oom_score_adj = true
   stream_server_address = "127.0.0.1"
   [plugins."io.containerd.grpc.v1.cri".cni]
@@ -552,7 +552,7 @@ kill_cgroup_tree() { # SIGKILL whatever runs in our cgroups: the pods' processes
 }
 
 kill_shims() { # shims whose containerd was ours: their command line names our socket
-  local pid sockets
+  local pid sockets f
   sockets=$(cat "$dir"/containerd/state/io.containerd.runtime.v2.task/*/*/address 2>/dev/null | sed 's|^unix://||' || true)
   for pid in $(pgrep -f -- "-address $sock" || true); do
     [ "$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null)")" = containerd-shim-runc-v2 ] || continue

@@ -487,6 +487,9 @@ EOF
 # down: processes first (workloads, then the node, then the control plane), then mounts, namespaces, cgroups, files.
 do_down() {
   local pid netns_list="" f i
+  # Best effort: a step that fails (the ERR trap names it) must not leave the later ones undone; what is left
+  # over is checked at the end.
+  set +e
   say "stopping the kubelet, kube-scheduler and kube-controller-manager"
   stop_component kubelet 15
   stop_component kube-scheduler 10
@@ -527,12 +530,17 @@ do_down() {
   remove_cni_cache
   registry_remove
 
+  set -e
+  local left=() c h
+  for c in $components; do if pid=$(pid_of "$c"); then left+=("$c (pid $pid)"); fi; done
+  [ ! -e "$netns_path" ] || left+=("network namespace $netns")
+  for h in $(cgroup_hierarchies); do [ ! -d "$h$cgroup_root" ] || left+=("cgroup $h$cgroup_root"); done
   if [ -n "$(mounts_under "$dir")" ]; then
-    die "mounts remain under $dir; not removing it: $(mounts_under "$dir" | head -n 3 | tr '\n' ' ')"
-  fi
-  if [ -d "$dir" ]; then
+    left+=("mounts under $dir: $(mounts_under "$dir" | head -n 3 | tr '\n' ' ')")
+  elif [ -d "$dir" ]; then
     find "$dir" -mindepth 1 -maxdepth 1 ! -name logs ! -name .lock -exec rm -rf --one-file-system {} +
   fi
+  [ ${#left[@]} -eq 0 ] || die "left behind: $(printf '%s; ' "${left[@]}")run 'tools/cluster.sh down' again"
 }
 
 kill_cgroup_tree() { # SIGKILL whatever runs in our cgroups: the pods' processes, nothing else is there
@@ -543,7 +551,8 @@ kill_cgroup_tree() { # SIGKILL whatever runs in our cgroups: the pods' processes
     [ -d "$h$cgroup_root" ] && break
   done
   for ((i = 0; i < 50; i++)); do
-    procs=$(find "$h$cgroup_root" -name cgroup.procs -exec cat {} + 2>/dev/null | tr '\n' ' ')
+    # `|| true`: find fails when a cgroup vanishes under it, which is the point
+    procs=$(find "$h$cgroup_root" -name cgroup.procs -exec cat {} + 2>/dev/null | tr '\n' ' ' || true)
     [ -n "${procs// /}" ] || return 0
     kill -KILL $procs 2>/dev/null || true
     sleep 0.1

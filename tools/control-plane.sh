@@ -9,11 +9,27 @@ cmd=${1:?usage: control-plane.sh start|stop DIR}
 dir=${2:?usage: control-plane.sh start|stop DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 
+exited() { # $1 = pid: gone, or a zombie nobody has reaped yet
+  local state
+  state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0
+  [ "$state" = Z ]
+}
+
+# Returns once the processes are gone, so the caller may delete DIR or start another control plane at once:
+# 15 s after SIGTERM, then SIGKILL.
 stop() {
+  local name pid i
   for name in kube-apiserver etcd; do
-    if [ -f "$dir/$name.pid" ]; then
-      kill "$(cat "$dir/$name.pid")" 2>/dev/null || true
-      rm -f "$dir/$name.pid"
+    [ -f "$dir/$name.pid" ] || continue
+    pid=$(cat "$dir/$name.pid")
+    rm -f "$dir/$name.pid"
+    [ "$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null)")" = "$name" ] || continue # a recycled pid is not ours
+    kill -TERM "$pid" 2>/dev/null || continue
+    for ((i = 0; i < 150; i++)); do exited "$pid" && break; sleep 0.1; done
+    if ! exited "$pid"; then
+      echo "control-plane.sh: $name (pid $pid) still runs 15 s after SIGTERM; sending SIGKILL" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+      for ((i = 0; i < 50; i++)); do exited "$pid" && break; sleep 0.1; done
     fi
   done
 }

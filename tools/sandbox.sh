@@ -111,14 +111,12 @@ webhooks:
 YAML
 kubectl create namespace "$ns" >/dev/null
 for i in 1 2 3; do
-  # An owner reference, as a Deployment's pods have: bare pods are recorded but not evicted by default.
   kubectl -n "$ns" apply -f - >/dev/null <<YAML
 apiVersion: v1
 kind: Pod
 metadata:
   name: demo-$i
   labels: {app: demo}
-  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: demo, uid: 6d1c5c1e-0000-4000-8000-00000000000$i, controller: true}]
 spec:
   containers: [{name: app, image: busybox}]
 YAML

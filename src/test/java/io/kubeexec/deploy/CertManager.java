@@ -19,8 +19,9 @@ final class CertManager {
     record Certificate(String apiVersion, String kind, ObjectMeta metadata, CertificateSpec spec) {
     }
 
-    record CertificateSpec(String secretName, String commonName, List<String> dnsNames, IssuerRef issuerRef,
-                           String duration, String renewBefore, PrivateKey privateKey, List<Usage> usages) {
+    record CertificateSpec(String secretName, Boolean isCA, String commonName, List<String> dnsNames,
+                           IssuerRef issuerRef, String duration, String renewBefore, PrivateKey privateKey,
+                           List<Usage> usages) {
     }
 
     record IssuerRef(String name, String kind, String group) {

@@ -46,11 +46,10 @@ final class ControllerInterface {
 
     /** Every (API group, resource, verb) the controller may use: this exactly, nothing more. */
     static final Set<String> CLUSTER_PERMISSIONS = Set.of(
-            " pods get", " pods list", " pods watch", " pods patch",
+            " pods get", " pods list", " pods patch",
             " pods/eviction create",
             " namespaces get",
-            " events create", " events patch",
-            "events.k8s.io events create", "events.k8s.io events patch");
+            "events.k8s.io events create");
 
     /** Leader election: in the controller's own namespace only. */
     static final Set<String> NAMESPACE_PERMISSIONS = Set.of(

@@ -129,11 +129,11 @@ class OverlaysTest {
 
         @Test
         void certManagerIssuesTheMountedSecretAndInjectsItsCa() {
-            CertManager.Certificate certificate = controller.manifests().one(CertManager.Certificate.class);
-            CertManager.Issuer issuer = controller.manifests().one(CertManager.Issuer.class);
             String mounted = controller.volume(controller.mountAt(ControllerInterface.TLS_DIR).getName())
                     .getSecret().getSecretName();
-            assertThat(certificate.spec().secretName()).isEqualTo(mounted).isEqualTo(ControllerInterface.TLS_SECRET);
+            CertManager.Certificate certificate = certificateWritingTo(mounted);
+            CertManager.Issuer issuer = issuer(certificate.spec().issuerRef().name());
+            assertThat(certificate.spec().secretName()).isEqualTo(ControllerInterface.TLS_SECRET);
             assertThat(certificate.metadata().getNamespace()).isEqualTo(controller.namespace());
             assertThat(certificate.spec().dnsNames()).contains(controller.service().getMetadata().getName() + "."
                     + controller.service().getMetadata().getNamespace() + ".svc");
@@ -144,6 +144,31 @@ class OverlaysTest {
                     "cert-manager.io/inject-ca-from",
                     certificate.metadata().getNamespace() + "/" + certificate.metadata().getName());
             assertThat(controller.manifests().all(Secret.class)).as("cert-manager writes the Secret").isEmpty();
+        }
+
+        @Test
+        void theServingCertificateComesFromAStableCaSoARenewalNeverChangesTheCaBundle() {
+            CertManager.Certificate serving = certificateWritingTo(ControllerInterface.TLS_SECRET);
+            CertManager.Issuer caIssuer = issuer(serving.spec().issuerRef().name());
+            assertThat(caIssuer.spec().selfSigned()).as("a self-signed leaf changes the CA at every renewal").isNull();
+            assertThat(caIssuer.spec().ca()).isNotNull();
+            CertManager.Certificate ca = certificateWritingTo(caIssuer.spec().ca().secretName());
+            assertThat(ca.spec().isCA()).isTrue();
+            assertThat(issuer(ca.spec().issuerRef().name()).spec().selfSigned()).isNotNull();
+            assertThat(ca.spec().privateKey().rotationPolicy()).isEqualTo(CertManager.RotationPolicy.Never);
+            assertThat(serving.spec().isCA()).isNotEqualTo(Boolean.TRUE);
+        }
+
+        private CertManager.Certificate certificateWritingTo(String secret) {
+            return controller.manifests().all(CertManager.Certificate.class).stream()
+                    .filter(c -> secret.equals(c.spec().secretName())).findFirst()
+                    .orElseThrow(() -> new AssertionError("no Certificate writes the Secret " + secret));
+        }
+
+        private CertManager.Issuer issuer(String name) {
+            return controller.manifests().all(CertManager.Issuer.class).stream()
+                    .filter(i -> name.equals(i.metadata().getName())).findFirst()
+                    .orElseThrow(() -> new AssertionError("no Issuer " + name));
         }
 
         @Test

@@ -89,6 +89,12 @@ class PodPolicyTest {
         assertThat(Selectors.matches(controller.deployment().getSpec().getSelector(), labels)).isTrue();
     }
 
+    @ParameterizedTest(name = "{0}: a fail-closed webhook is scheduled first and preempted last")
+    @FieldSource("TARGETS")
+    void runsWithTheClustersCriticalPriority(String target) {
+        assertThat(Controller.in(target).pod().getPriorityClassName()).isEqualTo("system-cluster-critical");
+    }
+
     @ParameterizedTest(name = "{0}: liveness and readiness probes hit the health paths over plain HTTP on the health port")
     @FieldSource("TARGETS")
     void probesHitTheHealthPaths(String target) {

@@ -149,7 +149,8 @@ class WebhookPolicyTest {
         boolean interactedSeen = false;
         boolean optedOutSeen = false;
         for (ValidatingWebhook webhook : Controller.in(target).webhooks().getWebhooks()) {
-            boolean plainPodUpdate = webhook.getRules().stream().anyMatch(r -> r.getResources().contains("pods"));
+            boolean plainPodUpdate = webhook.getRules().stream()
+                    .anyMatch(r -> r.getResources().contains("pods") || r.getResources().contains("pods/status"));
             if (plainPodUpdate) {
                 interactedSeen |= Selectors.matches(webhook.getObjectSelector(), interacted);
                 optedOutSeen |= Selectors.matches(webhook.getObjectSelector(), optedOut);
@@ -162,6 +163,15 @@ class WebhookPolicyTest {
         }
         assertThat(interactedSeen).as("label protection sees interacted pods").isTrue();
         assertThat(optedOutSeen).as("the opt-out label's protection sees opted-out pods").isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}: exec, debug and pod UPDATEs fail closed; only pods/status, which the kubelet writes, fails open")
+    @FieldSource("TARGETS")
+    void onlyTheKubeletsStatusUpdatesFailOpen(String target) {
+        assertThat(Controller.in(target).webhooks().getWebhooks()).allSatisfy(webhook -> {
+            boolean statusOnly = webhook.getRules().stream().allMatch(r -> r.getResources().equals(List.of("pods/status")));
+            assertThat(webhook.getFailurePolicy()).as(webhook.getName()).isEqualTo(statusOnly ? "Ignore" : "Fail");
+        });
     }
 
     /** The reason for each failurePolicy is written next to it, in the source an operator reads. */

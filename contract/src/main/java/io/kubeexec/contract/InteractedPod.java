@@ -46,6 +46,11 @@ public record InteractedPod(
                 Optional.ofNullable(a.get(keys.terminationTime()))));
     }
 
+    /** The same state with another extension: one just requested, or one bounded by the eviction scan. */
+    public InteractedPod withExtension(Optional<Duration> other) {
+        return new InteractedPod(initialInteraction, interactor, ttl, other, extensionRequester, terminationTime);
+    }
+
     /** Interaction + TTL + extension: the extension is one offset, not cumulative, as in the original. */
     public Instant evictionTime() {
         return initialInteraction.plus(ttl).plus(extension.orElse(Duration.ZERO));

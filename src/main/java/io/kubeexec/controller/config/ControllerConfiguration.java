@@ -10,15 +10,15 @@ import io.kubeexec.controller.admission.NamespaceExemption;
 import io.kubeexec.controller.admission.PodUpdatePolicy;
 import io.kubeexec.controller.health.Health;
 import io.kubeexec.controller.http.WebhookUndertowComponent;
-import io.kubeexec.controller.kube.EvictionSchedule;
+import io.kubeexec.controller.decision.EvictionSchedule;
 import io.kubeexec.controller.kube.EvictionScan;
 import io.kubeexec.controller.kube.Evictor;
 import io.kubeexec.controller.kube.ExtensionRecorder;
 import io.kubeexec.controller.kube.InteractionRecorder;
 import io.kubeexec.controller.kube.LeaderElection;
 import io.kubeexec.controller.kube.PodEvents;
-import io.kubeexec.controller.kube.TrackingOptOut;
-import io.kubeexec.controller.kube.TtlPolicy;
+import io.kubeexec.controller.decision.TrackingOptOut;
+import io.kubeexec.controller.decision.TtlPolicy;
 import io.kubeexec.controller.metrics.Metrics;
 import io.kubeexec.controller.observe.Observations;
 import io.kubeexec.controller.tls.ClientCertificateTrust;
@@ -70,7 +70,7 @@ public class ControllerConfiguration implements CamelConfiguration {
             metrics.queueDepth(queue, () -> queueDepth(context, queue));
         }
         PodEvents events = new PodEvents(clock, instance, settings.dryRun());
-        Health health = new Health(client, clock);
+        Health health = new Health(client::getKubernetesVersion);
         LeaderElection leadership = settings.leaderElect()
                 ? LeaderElection.start(client, settings.leaseNamespace(), instance)
                 : LeaderElection.always();

@@ -28,7 +28,7 @@ public enum Flag {
     DRY_RUN("dry-run", "audit mode: label, annotate and emit Events, never evict"),
     DETECT_PORTFORWARD("detect-portforward", "count kubectl port-forward as an interaction"),
     DETECT_DEBUG("detect-debug", "count kubectl debug (a new ephemeral container) as an interaction"),
-    EVICT_BARE_PODS("evict-bare-pods", "also evict pods that no controller owns (they are gone for good)"),
+    EVICT_BARE_PODS("evict-bare-pods", "evict pods that no controller owns too (gone for good); false records and announces them only"),
     MAX_BODY_BYTES("max-body-bytes", "largest AdmissionReview body accepted; larger gets 413"),
     REQUEST_TIMEOUT("request-timeout",
             "how long a client may take to send a request's headers, and then its body, before it is cut off (Go duration)"),

@@ -1,12 +1,8 @@
 package io.kubeexec.controller.health;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,34 +10,36 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Liveness and readiness. Ready means: the routes have started (so the listener that answers this is up), the
- * process is not shutting down, and the API server answered {@code /version} recently. The API check runs in the
- * background at most every few seconds, so a probe never waits on the API server.
+ * process is not shutting down, and the API server has answered once since the start, which proves the
+ * configuration (address, credentials, CA) works.
+ * <p>
+ * After that, the API server's health no longer counts. Every replica sees the same API server, so an API blip would
+ * take all of them out of the Service at once, and with {@code failurePolicy: Fail} that denies every
+ * {@code kubectl exec} in the cluster. A replica that cannot reach the API server still admits and queues (the queue
+ * workers retry until it answers), which is exactly what it should keep doing.
  */
 public final class Health {
 
     private static final Logger LOG = LoggerFactory.getLogger(Health.class);
-    private static final Duration API_CHECK_EVERY = Duration.ofSeconds(5);
 
     /** The HTTP answer of a health endpoint. */
     public record Answer(int status, String body) {
     }
 
-    private final KubernetesClient client;
-    private final Clock clock;
+    private final Runnable apiCheck;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean draining = new AtomicBoolean();
-    private final AtomicReference<Instant> lastApiCheck = new AtomicReference<>(Instant.EPOCH);
-    private final AtomicReference<CompletableFuture<Boolean>> apiCheck =
-            new AtomicReference<>(CompletableFuture.completedFuture(false));
+    private final AtomicBoolean apiAnswered = new AtomicBoolean();
+    private final AtomicReference<CompletableFuture<Boolean>> inFlight = new AtomicReference<>();
 
-    public Health(KubernetesClient client, Clock clock) {
-        this.client = client;
-        this.clock = clock;
+    /** {@code apiCheck} asks the API server something cheap (its version) and throws when it does not answer. */
+    public Health(Runnable apiCheck) {
+        this.apiCheck = apiCheck;
     }
 
     public void markStarted() {
         started.set(true);
-        refreshApiCheck();
+        checkApi();
     }
 
     public void markDraining() {
@@ -55,14 +53,14 @@ public final class Health {
 
     public Answer liveness(String method) {
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
-            return new Answer(405, "{\"code\":405,\"error\":\"method " + method + " not allowed\"}");
+            return notAllowed(method);
         }
         return new Answer(200, "{\"status\":\"UP\"}");
     }
 
     public Answer readiness(String method) {
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
-            return new Answer(405, "{\"code\":405,\"error\":\"method " + method + " not allowed\"}");
+            return notAllowed(method);
         }
         if (draining.get()) {
             return new Answer(503, "{\"status\":\"DOWN\",\"reason\":\"shutting down\"}");
@@ -70,48 +68,48 @@ public final class Health {
         if (!started.get()) {
             return new Answer(503, "{\"status\":\"DOWN\",\"reason\":\"starting\"}");
         }
-        if (!apiServerReachable()) {
-            return new Answer(503, "{\"status\":\"DOWN\",\"reason\":\"the Kubernetes API server does not answer\"}");
+        if (!apiAnswered.get() && !awaitApi()) {
+            return new Answer(503, "{\"status\":\"DOWN\",\"reason\":\"the Kubernetes API server has not answered yet\"}");
         }
         return new Answer(200, "{\"status\":\"UP\"}");
     }
 
-    private boolean apiServerReachable() {
-        CompletableFuture<Boolean> check = refreshApiCheck();
+    /** A probe waits at most 2 s for a check in flight; the first answer usually comes well before. */
+    private boolean awaitApi() {
         try {
-            // The first answer may take a moment; after that the last known result is used.
-            return check.isDone() ? check.getNow(false) : check.get(2, TimeUnit.SECONDS);
+            return checkApi().get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
-            return previousResult();
+            return apiAnswered.get();
         }
     }
 
-    private boolean previousResult() {
-        CompletableFuture<Boolean> check = apiCheck.get();
-        return check.isDone() && !check.isCompletedExceptionally() && check.getNow(false);
-    }
-
-    private CompletableFuture<Boolean> refreshApiCheck() {
-        Instant now = clock.instant();
-        Instant last = lastApiCheck.get();
-        CompletableFuture<Boolean> current = apiCheck.get();
-        if (Duration.between(last, now).compareTo(API_CHECK_EVERY) < 0 || !current.isDone()
-                || !lastApiCheck.compareAndSet(last, now)) {
+    /** At most one check at a time, and none once the API server has answered. */
+    private CompletableFuture<Boolean> checkApi() {
+        CompletableFuture<Boolean> current = inFlight.get();
+        if (apiAnswered.get()) {
+            return CompletableFuture.completedFuture(true);
+        }
+        if (current != null && !current.isDone()) {
             return current;
         }
-        CompletableFuture<Boolean> next = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Boolean> next = new CompletableFuture<>();
+        if (!inFlight.compareAndSet(current, next)) {
+            return inFlight.get();
+        }
+        CompletableFuture.runAsync(() -> {
             try {
-                client.getKubernetesVersion();
-                return true;
+                apiCheck.run();
+                apiAnswered.set(true);
+                next.complete(true);
             } catch (RuntimeException e) {
-                LOG.warn("Readiness: the Kubernetes API server does not answer: {}", e.getMessage());
-                return false;
+                LOG.warn("Readiness: the Kubernetes API server does not answer yet: {}", e.getMessage());
+                next.complete(false);
             }
         });
-        // Until the new check answers, report the previous result.
-        boolean previous = current.isDone() && !current.isCompletedExceptionally() && current.getNow(false);
-        CompletableFuture<Boolean> combined = next.completeOnTimeout(previous, 5, TimeUnit.SECONDS);
-        apiCheck.set(combined);
-        return combined;
+        return next;
+    }
+
+    private static Answer notAllowed(String method) {
+        return new Answer(405, "{\"code\":405,\"error\":\"method " + method + " not allowed\"}");
     }
 }

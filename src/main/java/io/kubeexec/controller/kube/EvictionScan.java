@@ -4,10 +4,13 @@ import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.kubeexec.contract.GoDuration;
 import io.kubeexec.contract.InteractedPod;
 import io.kubeexec.contract.PodKeys;
 import io.kubeexec.controller.admission.NamespaceExemption;
+import io.kubeexec.controller.decision.AnnounceOnce;
+import io.kubeexec.controller.decision.EvictionBackoff;
+import io.kubeexec.controller.decision.EvictionSchedule;
+import io.kubeexec.controller.decision.ExtensionClamp;
 import io.kubeexec.controller.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,40 +19,37 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
  * The eviction scan. Everything it knows comes from the pods (listed by the timestamp label, so the cost follows the
- * number of interacted pods, not the cluster's size): a restarted controller simply carries on. The only memory it
- * keeps is a retry backoff per pod and which skipped pods it has already announced.
+ * number of interacted pods, not the cluster's size): a restarted controller simply carries on. It decides nothing
+ * itself: {@link EvictionSchedule} says whether a pod is due, {@link ExtensionClamp} which extension counts,
+ * {@link EvictionBackoff} when to try again, {@link AnnounceOnce} whether news is new. This class lists, evicts and
+ * logs.
  */
 public final class EvictionScan {
 
     private static final Logger LOG = LoggerFactory.getLogger(EvictionScan.class);
-    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
-
-    private record Backoff(int failures, Instant next) {
-    }
 
     private final KubernetesClient client;
     private final PodKeys keys;
     private final NamespaceExemption exemption;
     private final EvictionSchedule schedule;
+    private final ExtensionClamp extensionClamp;
+    private final EvictionBackoff backoff;
+    private final AnnounceOnce once = new AnnounceOnce();
     private final Evictor evictor;
     private final PodEvents events;
-    private final Duration scanInterval;
-    private final Duration maxExtension;
     private final BooleanSupplier isLeader;
     private final Clock clock;
     private final Metrics metrics;
-    private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
-    private final Set<String> announcedSkips = ConcurrentHashMap.newKeySet();
-    private final Set<String> reportedUnreadable = ConcurrentHashMap.newKeySet();
 
     public EvictionScan(KubernetesClient client, PodKeys keys, NamespaceExemption exemption, EvictionSchedule schedule,
             Evictor evictor, PodEvents events, Duration scanInterval, Duration maxExtension, BooleanSupplier isLeader,
@@ -58,10 +58,10 @@ public final class EvictionScan {
         this.keys = keys;
         this.exemption = exemption;
         this.schedule = schedule;
+        this.extensionClamp = new ExtensionClamp(maxExtension);
+        this.backoff = new EvictionBackoff(scanInterval);
         this.evictor = evictor;
         this.events = events;
-        this.scanInterval = scanInterval;
-        this.maxExtension = maxExtension;
         this.isLeader = isLeader;
         this.clock = clock;
         this.metrics = metrics;
@@ -96,7 +96,7 @@ public final class EvictionScan {
         Instant now = clock.instant();
         List<PodEvent> announcements = new ArrayList<>();
         List<EvictedPod> evicted = new ArrayList<>();
-        Set<String> seen = ConcurrentHashMap.newKeySet();
+        Set<String> seen = new HashSet<>();
         for (Pod pod : pods) {
             PodRef ref = PodRef.of(pod);
             seen.add(ref.uid());
@@ -111,9 +111,8 @@ public final class EvictionScan {
                         e.toString());
             }
         }
-        backoffs.keySet().retainAll(seen);
-        announcedSkips.retainAll(seen);
-        reportedUnreadable.removeIf(key -> !seen.contains(key.split("/")[0]));
+        backoff.forgetAllBut(seen);
+        once.forgetAllBut(seen);
         return new ScanResult(List.copyOf(announcements), List.copyOf(evicted));
     }
 
@@ -121,9 +120,9 @@ public final class EvictionScan {
         String where = ref.namespace() + "/" + ref.name();
         Optional<InteractedPod> state;
         try {
-            state = InteractedPod.read(keys, InteractionRecorder.labels(pod), boundedExtension(ref, pod));
+            state = read(pod, ref);
         } catch (IllegalArgumentException e) {
-            if (reportedUnreadable.add(ref.uid())) {
+            if (once.isNews(ref.uid() + "/unreadable")) {
                 LOG.error("pod={}: interaction state is unreadable, it will not be evicted until fixed: {}", where,
                         e.getMessage());
                 return List.of(events.skippedByPolicy(ref, "its interaction state is unreadable: " + e.getMessage()));
@@ -133,22 +132,22 @@ public final class EvictionScan {
         if (state.isEmpty()) {
             return List.of();
         }
+        InteractedPod interacted = state.get();
         boolean hasOwner = pod.getMetadata().getOwnerReferences() != null
                 && !pod.getMetadata().getOwnerReferences().isEmpty();
-        switch (schedule.decide(state.get(), hasOwner, now)) {
+        switch (schedule.decide(interacted, hasOwner, now)) {
             case WAIT:
                 return List.of();
             case SKIP_DRY_RUN:
                 return announceSkipOnce(ref, "audit mode (-dry-run) never evicts",
-                        events.wouldBeEvicted(ref, state.get().evictionTime()));
+                        events.wouldBeEvicted(ref, interacted.evictionTime()));
             case SKIP_BARE_POD:
                 String why = "the pod has no owner to recreate it (-evict-bare-pods=false)";
                 return announceSkipOnce(ref, why, events.skippedByPolicy(ref, why));
             default:
                 break;
         }
-        Backoff backoff = backoffs.get(ref.uid());
-        if (backoff != null && now.isBefore(backoff.next())) {
+        if (!backoff.mayTry(ref.uid(), now)) {
             return List.of();
         }
         Evictor.Outcome outcome = evictor.evict(ref);
@@ -160,78 +159,48 @@ public final class EvictionScan {
         });
         switch (outcome.result()) {
             case EVICTED:
-                backoffs.remove(ref.uid());
-                LOG.info("pod={} user={}: evicted, TTL expired at {}", where, state.get().interactor(),
-                        state.get().evictionTime());
-                evicted.add(new EvictedPod(ref, state.get().interactor(), state.get().evictionTime()));
-                return List.of(events.evicted(ref, state.get().evictionTime()));
+                backoff.succeeded(ref.uid());
+                LOG.info("pod={} user={}: evicted, TTL expired at {}", where, interacted.interactor(),
+                        interacted.evictionTime());
+                evicted.add(new EvictedPod(ref, interacted.interactor(), interacted.evictionTime()));
+                return List.of(events.evicted(ref, interacted.evictionTime()));
             case GONE:
-                backoffs.remove(ref.uid());
+                backoff.succeeded(ref.uid());
                 LOG.info("pod={}: already gone, nothing to evict", where);
                 return List.of();
             case BLOCKED:
-                Backoff blocked = backOff(ref, now);
+                EvictionBackoff.Retry blocked = backoff.failed(ref.uid(), now);
                 LOG.warn("pod={}: eviction blocked by a PodDisruptionBudget, retry #{} after {}: {}", where,
                         blocked.failures(), blocked.next(), outcome.detail());
                 return blocked.failures() == 1
                         ? List.of(events.blockedByDisruptionBudget(ref, outcome.detail()))
                         : List.of();
             default:
-                Backoff failed = backOff(ref, now);
+                EvictionBackoff.Retry failed = backoff.failed(ref.uid(), now);
                 LOG.error("pod={}: eviction failed, retry #{} after {}: {}", where, failed.failures(), failed.next(),
                         outcome.detail());
                 return List.of();
         }
     }
 
-    /**
-     * The webhook validates extensions, but it never sees one set at creation or before the first interaction.
-     * So an unreadable or negative extension counts as none, and a larger one as -max-extension: no annotation
-     * can keep a pod forever.
-     */
-    private Map<String, String> boundedExtension(PodRef ref, Pod pod) {
-        Map<String, String> annotations = new java.util.HashMap<>(InteractionRecorder.annotations(pod));
-        String text = annotations.get(keys.extendedDuration());
-        if (text == null) {
-            return annotations;
+    /** The state on the pod, with the extension that counts: see {@link ExtensionClamp}. */
+    private Optional<InteractedPod> read(Pod pod, PodRef ref) {
+        Map<String, String> annotations = new HashMap<>(InteractionRecorder.annotations(pod));
+        String extension = annotations.remove(keys.extendedDuration());
+        ExtensionClamp.Counted counted = extensionClamp.count(extension);
+        if (counted.why().isPresent() && once.isNews(ref.uid() + "/extension")) {
+            LOG.warn("pod={}/{}: extension \"{}\" is {}", ref.namespace(), ref.name(), extension, counted.why().get());
         }
-        String why = null;
-        try {
-            Duration extension = GoDuration.parse(text.trim());
-            if (extension.isNegative()) {
-                annotations.remove(keys.extendedDuration());
-                why = "negative, counted as none";
-            } else if (extension.compareTo(maxExtension) > 0) {
-                annotations.put(keys.extendedDuration(), GoDuration.format(maxExtension));
-                why = "above -max-extension, counted as " + GoDuration.format(maxExtension);
-            }
-        } catch (IllegalArgumentException e) {
-            annotations.remove(keys.extendedDuration());
-            why = "not a Go duration, counted as none";
-        }
-        if (why != null && reportedUnreadable.add(ref.uid() + "/extension")) {
-            LOG.warn("pod={}/{}: extension \"{}\" is {}", ref.namespace(), ref.name(), text, why);
-        }
-        return annotations;
+        return InteractedPod.read(keys, InteractionRecorder.labels(pod), annotations)
+                .map(state -> state.withExtension(counted.extension()));
     }
 
     private List<PodEvent> announceSkipOnce(PodRef ref, String why, PodEvent announcement) {
-        if (announcedSkips.add(ref.uid())) {
+        if (once.isNews(ref.uid())) {
             metrics.eviction("skipped");
             LOG.info("pod={}/{}: due, but not evicted: {}", ref.namespace(), ref.name(), why);
             return List.of(announcement);
         }
         return List.of();
-    }
-
-    private Backoff backOff(PodRef ref, Instant now) {
-        return backoffs.compute(ref.uid(), (uid, previous) -> {
-            int failures = previous == null ? 1 : previous.failures() + 1;
-            Duration wait = scanInterval.multipliedBy(1L << Math.min(failures - 1, 16));
-            if (wait.compareTo(MAX_BACKOFF) > 0) {
-                wait = MAX_BACKOFF;
-            }
-            return new Backoff(failures, now.plus(wait));
-        });
     }
 }

@@ -64,7 +64,7 @@ public final class ExtensionRecorder {
             return List.of();
         }
         // The webhook admits before the API server stores the annotation, so use the requested value.
-        Instant evictionTime = state.get().initialInteraction().plus(state.get().ttl()).plus(request.extension());
+        Instant evictionTime = state.get().withExtension(Optional.of(request.extension())).evictionTime();
         ObjectNode patch = JSON.createObjectNode();
         ObjectNode annotations = patch.putObject("metadata").putObject("annotations");
         annotations.put(keys.extensionRequester(), request.username());

@@ -1,16 +1,16 @@
 package io.kubeexec.controller.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kubeexec.controller.decision.ApiFailures;
 
-/** Sorts API failures: 404 (gone) and 422 (invalid) cannot succeed on retry; the rest might. */
+/** Sorts API failures by {@link ApiFailures}: the ones that may succeed later become a {@link RetryableFailure}. */
 final class KubernetesCalls {
 
     private KubernetesCalls() {
     }
 
     static boolean canSucceedLater(KubernetesClientException e) {
-        int code = e.getCode();
-        return code != 404 && code != 422 && code != 400 && code != 403;
+        return ApiFailures.canSucceedLater(e.getCode());
     }
 
     static RetryableFailure retryable(String what, KubernetesClientException e) {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.kubeexec.contract.GoDuration;
 import io.kubeexec.contract.GoTime;
 import io.kubeexec.controller.admission.InteractionKind;
+import io.kubeexec.controller.decision.EvictionSchedule;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

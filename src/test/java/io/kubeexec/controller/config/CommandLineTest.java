@@ -58,6 +58,7 @@ class CommandLineTest {
             -dry-run=false                           | dry-run             | false
             --evict-bare-pods=true                   | evict-bare-pods     | true
             -evict-bare-pods                         | evict-bare-pods     | true
+            -evict-bare-pods=false                   | evict-bare-pods     | false
             -leader-elect                            | leader-elect        | true
             -scan-interval 1m30s                     | scan-interval       | 1m30s
             """)
@@ -218,7 +219,7 @@ class CommandLineTest {
             assertThat(settings.scanInterval()).isEqualTo(Duration.ofSeconds(5));
             assertThat(settings.denyWhenQueueFull()).isTrue();
             assertThat(settings.dryRun()).isFalse();
-            assertThat(settings.evictBarePods()).isFalse();
+            assertThat(settings.evictBarePods()).isTrue();
             assertThat(settings.maxBodyBytes()).isEqualTo(8L * 1024 * 1024);
             assertThat(settings.keys().prefix()).isEqualTo("box.com/");
             assertThat(settings.maxTtl()).isEqualTo(Duration.ofHours(24));
@@ -239,7 +240,7 @@ class CommandLineTest {
         void validValuesAreTakenAsGiven() {
             Settings settings = settings("-port", "1", "-ttl-seconds", "0", "-log-level", "DEBUG",
                     "-namespace-allowlist", " kube-system, infra ,,", "-scan-interval", "100ms",
-                    "-on-queue-full", "allow", "-dry-run", "--evict-bare-pods=true", "-max-extension", "2h",
+                    "-on-queue-full", "allow", "-dry-run", "--evict-bare-pods=false", "-max-extension", "2h",
                     "-api-server", "https://10.0.0.1:6443", "-max-ttl", "0s", "-extension-groups", "oncall, sre,");
 
             assertThat(settings.port()).isEqualTo(1);
@@ -249,7 +250,7 @@ class CommandLineTest {
             assertThat(settings.scanInterval()).isEqualTo(Duration.ofMillis(100));
             assertThat(settings.denyWhenQueueFull()).isFalse();
             assertThat(settings.dryRun()).isTrue();
-            assertThat(settings.evictBarePods()).isTrue();
+            assertThat(settings.evictBarePods()).isFalse();
             assertThat(settings.maxExtension()).isEqualTo(Duration.ofHours(2));
             assertThat(settings.apiServer()).isEqualTo("https://10.0.0.1:6443");
             assertThat(settings.maxTtl()).isZero();

@@ -1,4 +1,4 @@
-package io.kubeexec.controller.kube;
+package io.kubeexec.controller.decision;
 
 /**
  * Makes a username a valid label value: {@code :} becomes {@code _} as in the original, so does any other character

@@ -1,4 +1,4 @@
-package io.kubeexec.controller.kube;
+package io.kubeexec.controller.decision;
 
 import io.kubeexec.contract.PodKeys;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package io.kubeexec.controller.kube;
+package io.kubeexec.controller.decision;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,9 +1,9 @@
-package io.kubeexec.controller.kube;
+package io.kubeexec.controller.decision;
 
 import io.kubeexec.contract.GoDuration;
 import io.kubeexec.contract.InteractedPod;
 import io.kubeexec.contract.PodKeys;
-import io.kubeexec.controller.kube.EvictionSchedule.Decision;
+import io.kubeexec.controller.decision.EvictionSchedule.Decision;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

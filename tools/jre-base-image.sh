@@ -86,7 +86,8 @@ mkdir -p "$cache"
   --env LANG=C.UTF-8 "$root" "kube-exec-controller-base:jre17-$key" "$work/oci.tar" >/dev/null
 
 # Jib's tar:// base reads `docker save` archives (manifest.json), not OCI layouts: add one beside the OCI index, as
-# Docker 25+ does, pointing at the same blobs. The result imports into containerd as well.
+# Docker 25+ does, pointing at the same blobs. The result imports into containerd as well. The members are named, not
+# ".": Jib refuses an archive with a "./" entry.
 mkdir "$work/layout"
 tar -xf "$work/oci.tar" -C "$work/layout"
 manifest=$(jq -r '.manifests[0].digest | sub(":"; "/")' "$work/layout/index.json")
@@ -96,7 +97,7 @@ jq -c --arg tag "kube-exec-controller-base:jre17-$key" \
   > "$work/layout/manifest.json"
 epoch=${SOURCE_DATE_EPOCH:-0}
 tar -C "$work/layout" --sort=name --mtime="@$epoch" --owner=0 --group=0 --numeric-owner --format=posix \
-  --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime -cf "$work/base.tar" .
+  --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime -cf "$work/base.tar" oci-layout index.json manifest.json blobs
 mv "$work/base.tar" "$out.partial"
 rm -f "$cache"/jre17-*.tar
 mv "$out.partial" "$out"

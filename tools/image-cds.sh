@@ -56,9 +56,20 @@ elif [ -f manifest.json ]; then
 else
   die "$image: neither an OCI layout (index.json) nor a docker archive (manifest.json)"
 fi
-for layer in "${layers[@]}"; do tar -xf "$layer" -C "$root" --numeric-owner --warning=no-unknown-keyword; done
+for layer in "${layers[@]}"; do
+  # Whiteouts (OCI layer format): .wh.NAME deletes NAME from the layers below, .wh..wh..opq empties its directory.
+  while IFS= read -r path; do
+    [[ /$path/ != */../* ]] || die "$image: a layer entry leaves the root: $path"
+    dir=$(dirname "$path") name=$(basename "$path")
+    if [ "$name" = .wh..wh..opq ]; then
+      find "$root/$dir" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
+    else
+      rm -rf "${root:?}/$dir/${name#.wh.}"
+    fi
+  done < <(tar -tf "$layer" --warning=no-unknown-keyword | grep -E '(^|/)\.wh\.[^/]*$' || true)
+  tar -xf "$layer" -C "$root" --numeric-owner --warning=no-unknown-keyword --exclude='.wh.*'
+done
 cd /
-[ -z "$(find "$root" -name '.wh.*' -print -quit)" ] || die "$image: layers with whiteouts are not supported"
 config="$work/image/$config"
 mapfile -t entrypoint < <(jq -r '.config.Entrypoint // [] | .[]' "$config")
 mapfile -t env < <(jq -r '.config.Env // [] | .[]' "$config")

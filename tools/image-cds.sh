@@ -31,12 +31,17 @@ esac
 [ -f "$image" ] || die "$image: no such image tarball"
 image=$(realpath "$image")
 [ "$(id -u)" = 0 ] || die "needs root: it runs the image in a chroot with its own mounts"
-for tool in unshare tar jq curl openssl pgrep; do command -v $tool >/dev/null || die "needs $tool"; done
+for tool in unshare tar jq curl openssl pgrep pkill; do command -v $tool >/dev/null || die "needs $tool"; done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/image-cds.XXXXXX")
 pid=""
 cleanup() {
-  if [ -n "$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  # The namespace's first process takes every other one in it along when it dies.
+  if [ -n "$pid" ]; then
+    pkill -KILL -P "$pid" 2>/dev/null || true
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -62,7 +67,7 @@ for layer in "${layers[@]}"; do
     [[ /$path/ != */../* ]] || die "$image: a layer entry leaves the root: $path"
     dir=$(dirname "$path") name=$(basename "$path")
     if [ "$name" = .wh..wh..opq ]; then
-      find "$root/$dir" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
+      [ ! -d "$root/$dir" ] || find "$root/$dir" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
     else
       rm -rf "${root:?}/$dir/${name#.wh.}"
     fi

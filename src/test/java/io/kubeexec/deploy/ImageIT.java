@@ -137,9 +137,9 @@ class ImageIT {
 
     @Test
     void theImageUserCanWriteOnlyTmpWhichTheDeploymentMountsAsAnEmptyDir() {
-        long uid = 10001;
+        PodSecurityContext pod = Controller.in("base").pod().getSecurityContext();
         List<String> writable = image.fileSystem().values().stream().filter(e -> e.linkTarget() == null)
-                .filter(e -> e.writableBy(uid, uid)).map(OciImage.Entry::path).toList();
+                .filter(e -> e.writableBy(pod.getRunAsUser(), pod.getRunAsGroup())).map(OciImage.Entry::path).toList();
         assertThat(writable).containsExactly("tmp");
         assertThat(image.fileSystem().get("tmp")).satisfies(tmp -> {
             assertThat(tmp.directory()).isTrue();
@@ -178,7 +178,9 @@ class ImageIT {
                         System.getProperty("image.tar", BUILD.resolve("jib-image.tar").toString()), "-Xshare:on", "-Xlog:cds"),
                 Map.of(), Duration.ofMinutes(5));
         assertThat(ready.exitCode()).as(ready.stdout() + ready.stderr()).isZero();
-        assertThat(ready.stdout()).containsPattern("ready in \\d+ ms as uid:gid 10001:10001");
+        PodSecurityContext pod = Controller.in("base").pod().getSecurityContext();
+        assertThat(ready.stdout()).containsPattern("ready in \\d+ ms \\(CPU \\d+ ms\\) as uid:gid "
+                + pod.getRunAsUser() + ":" + pod.getRunAsGroup() + ",");
         assertThat(ready.stderr()).contains("Mapped dynamic region", "trying to map /app/kube-exec-controller.jsa");
     }
 

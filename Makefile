@@ -21,10 +21,11 @@ build:
 	$(MVN) -q -f pi-cli/pom.xml package -DskipTests
 
 ## test: every tier of both projects: decisions, HTTPS fixtures, routes on the mock server, e2e on a real API server,
-## and the sandbox tour (which uses the plugin, so pi-cli is built and tested first)
+## the sandbox tour (which uses the plugin, so pi-cli is built and tested first), and the image (built once, ImageIT)
 test:
 	@export KUBE_API_TEST_DIR="$$(tools/kube-api-test-dir.sh)"; echo "KUBE_API_TEST_DIR=$$KUBE_API_TEST_DIR"; \
-	  $(MVN) -f pi-cli/pom.xml verify && $(MVN) verify
+	  base=$$(tools/jre-base-image.sh) && \
+	  $(MVN) -f pi-cli/pom.xml verify && $(MVN) verify $(IMAGE_FLAGS)
 
 ## run: the controller against the current kubeconfig, with a self-signed certificate in .run/ unless ARGS gives one
 ## (ARGS="-ttl-seconds 60 -cert-path ... -key-path ..."; later flags win)
@@ -34,31 +35,35 @@ run:
 	  -out .run/tls.crt -days 365 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1,DNS:localhost 2>/dev/null
 	bin/kube-exec-controller -cert-path .run/tls.crt -key-path .run/tls.key $(ARGS)
 
-## ---- Deployment (kustomize/, Dockerfile) ------------------------------------------------------------
+## ---- Deployment (kustomize/, the image) --------------------------------------------------------------
 .PHONY: manifests image deploy undeploy
-CONTAINER_TOOL ?= docker
 KIND_CLUSTER ?= kind
-# The tag kustomize/overlays/demo runs; `make deploy` builds and loads exactly this.
+# The tag kustomize/overlays/demo runs; `make image` builds exactly this (docs/image.md).
 DEMO_IMAGE := kube-exec-controller:local
+IMAGE_TAR := target/jib-image.tar
+# The "image" profile on the local base ($$base: tools/jre-base-image.sh), labelled with the commit it is built from.
+IMAGE_FLAGS = -Pimage -Dimage=$(DEMO_IMAGE) -Dimage.base=tar://$$base \
+  -Dimage.revision=$$(git rev-parse HEAD 2>/dev/null || echo unknown)
 
 ## manifests: copy routes/*.camel.yaml into kustomize/base/routes (kustomize cannot read ../../routes; a test checks the copy)
 manifests:
 	hack/sync-routes.sh
 
-## image: the controller image from the Dockerfile (JRE 17, non-root), tagged kube-exec-controller:local
+## image: the controller image as an OCI tarball, without a daemon (docs/image.md): a JRE 17 base from Debian packages
+## (tools/jre-base-image.sh, cached), Jib, and the AppCDS archive of a training run inside the image. Needs root.
 image:
-	$(CONTAINER_TOOL) build -t $(DEMO_IMAGE) .
+	@base=$$(tools/jre-base-image.sh) && $(MVN) -q pre-integration-test -DskipTests $(IMAGE_FLAGS)
+	@echo "$(IMAGE_TAR)"; echo "$(DEMO_IMAGE) $$(cat target/jib-image.digest)"
 
 ## deploy: build the image, load it into kind (or minikube), generate the demo certificate, apply kustomize/overlays/demo
 deploy: manifests image
 	@if command -v kind >/dev/null 2>&1 && kind get clusters 2>/dev/null | grep -qx '$(KIND_CLUSTER)'; then \
-	  echo "Loading $(DEMO_IMAGE) into kind cluster '$(KIND_CLUSTER)'"; \
-	  archive=$$(mktemp); $(CONTAINER_TOOL) save -o "$$archive" $(DEMO_IMAGE) \
-	    && kind load image-archive "$$archive" --name '$(KIND_CLUSTER)'; status=$$?; rm -f "$$archive"; exit $$status; \
+	  echo "Loading $(DEMO_IMAGE) into kind cluster '$(KIND_CLUSTER)'"; kind load image-archive $(IMAGE_TAR) --name '$(KIND_CLUSTER)'; \
 	elif command -v minikube >/dev/null 2>&1 && minikube status >/dev/null 2>&1; then \
-	  echo "Loading $(DEMO_IMAGE) into minikube"; minikube image load $(DEMO_IMAGE); \
+	  echo "Loading $(DEMO_IMAGE) into minikube"; minikube image load $(IMAGE_TAR); \
 	else \
-	  echo "No kind cluster '$(KIND_CLUSTER)' or minikube found: assuming the cluster sees local images (Docker Desktop...)"; \
+	  echo "No kind cluster '$(KIND_CLUSTER)' or minikube found: load $(IMAGE_TAR) into your cluster's runtime yourself" \
+	       "(containerd: ctr -n k8s.io images import $(IMAGE_TAR))"; \
 	fi
 	kustomize/overlays/demo/gen-certs.sh
 	kubectl apply -k kustomize/overlays/demo

@@ -99,8 +99,9 @@ mkdir "$work/tls"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/tls/tls.key" -out "$work/tls/tls.crt" -days 1 -subj /CN=cds \
   >/dev/null 2>&1 || die "openssl failed"
 port=$(( 20000 + $$ % 20000 ))
+health_port=$(( port + 1 ))
 controller_args=(-cert-path /tmp/tls/tls.crt -key-path /tmp/tls/tls.key -port "$port" -bind-address 127.0.0.1
-  -api-server http://127.0.0.1:1 -shutdown-delay 0s)
+  -health-port "$health_port" -health-bind-address 127.0.0.1 -api-server http://127.0.0.1:1 -shutdown-delay 0s)
 
 # start ro|rw UID:GID COMMAND...: runs COMMAND in the image, in the background, with /proc, /dev and a tmpfs /tmp as a
 # container runtime mounts them; $pid is unshare, whose only child (pid 1 inside) becomes the command.
@@ -137,7 +138,7 @@ stop() {
 await_ready() {
   local t0 i=0
   t0=$(date +%s%N)
-  until curl -skf -o /dev/null "https://127.0.0.1:$port/health/liveness" 2>/dev/null; do
+  until curl -sf -o /dev/null "http://127.0.0.1:$health_port/health/liveness" 2>/dev/null; do
     i=$((i + 1))
     if [ $i -gt 6000 ] || ! kill -0 "$pid" 2>/dev/null; then
       echo "image-cds.sh: the controller did not get ready; its output:" >&2; tail -n 20 "$work/run.log" >&2

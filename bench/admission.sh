@@ -108,7 +108,7 @@ echo "Goals (ratio = controller req/s / baseline req/s, same body, same connecti
 goal() {  # body min-ratio label
   local c worst=99 r
   for c in $conns; do
-    r=$(awk -v a="$(field rps "${res[$1,$c,kec]}")" -v b="$(field rps "${res[$1,$c,base]}")" 'BEGIN { printf "%.2f", a / b }')
+    r=$(awk -v a="$(field rps "${res[$1,$c,kec]}")" -v b="$(field rps "${res[$1,$c,base]}")" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
     worst=$(awk -v a="$worst" -v b="$r" 'BEGIN { print (b < a ? b : a) }')
   done
   printf '  %-40s lowest ratio %.2f over %s connections: %s\n' "$3 >= $2x baseline" "$worst" "$(tr ' ' / <<<"$conns")" \

@@ -71,7 +71,7 @@ echo "  slow controller's interact queue after the first $fits: ${depth:-?} of $
 echo "  the slow API server saw: $stats"
 p99f=$(field p99_us "${r[fast,fits]}"); p99s=$(field p99_us "${r[slow,fits]}")
 echo "Goals:"
-awk -v f="$p99f" -v s="$p99s" 'BEGIN { printf "  p99 before the queue is full, slow API / fast API: %.2f ms / %.2f ms = %.2fx: %s\n", s/1000, f/1000, s/f, (s <= 2 * f + 1000 ? "MET (unchanged within noise)" : "NOT MET") }'
+awk -v f="$p99f" -v s="$p99s" 'BEGIN { printf "  p99 before the queue is full, slow API / fast API: %.2f ms / %.2f ms = %.2fx: %s\n", s/1000, f/1000, (f > 0 ? s/f : 0), (s <= 2 * f + 1000 ? "MET (unchanged within noise)" : "NOT MET") }'
 max=$(field max_us "${r[slow,full]}"); p99=$(field p99_us "${r[slow,full]}"); den=$(field denied "${r[slow,full]}")
 t_ms=$(awk -v t="$timeout" 'BEGIN { if (t ~ /ms$/) print t + 0; else print (t + 0) * 1000 }')
 awk -v m="$max" -v p="$p99" -v t="$t_ms" -v d="$den" 'BEGIN { printf "  once full: %d denied, p99 %.0f ms, max %.0f ms, bound = enqueue-timeout %d ms (+250 ms): %s\n", d, p/1000, m/1000, t, (d > 0 && m/1000 <= t + 250 ? "MET" : "NOT MET") }'

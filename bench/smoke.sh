@@ -19,6 +19,16 @@ checks=(
   "controller-startup|^run 1: ready|^median: controller ready"
   "startup|^kubectl pi start-up benchmark|^  ratio kubectl pi get / kubectl get pods"
 )
+# cpu_children sets $cpu_now: CPU seconds (user + system) of every finished child so far, the scripts' JVMs included
+# (not the control planes, which outlive the script that starts them). On a shared machine the wall time says more
+# about the neighbours than about the script. `times` runs in this shell: a subshell has no children of its own.
+cpu_file=$(mktemp)
+trap 'rm -f "$cpu_file"' EXIT
+cpu_children() {
+  times >"$cpu_file"
+  cpu_now=$(tail -1 "$cpu_file" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] }
+    printf "%.0f", t }')
+}
 wanted=("$@")
 passed=0 failed=0 failures=""
 start_all=$SECONDS
@@ -27,6 +37,7 @@ for check in "${checks[@]}"; do
   if [ ${#wanted[@]} -gt 0 ] && [[ " ${wanted[*]} " != *" $name "* ]]; then continue; fi
   echo "--- bench/$name.sh --smoke"
   start=$SECONDS
+  cpu_children; cpu=$cpu_now
   out=$(mktemp)
   # The scripts stop what they started on SIGTERM too (their EXIT trap), so a hung one is ended cleanly.
   timeout 300 "$here/$name.sh" --smoke 2>&1 | tee "$out"
@@ -38,11 +49,13 @@ for check in "${checks[@]}"; do
   fi
   rm -f "$out"
   if [ -z "$problem" ]; then
-    passed=$((passed + 1)); echo "--- bench/$name.sh --smoke: ok ($((SECONDS - start)) s)"
+    cpu_children
+    passed=$((passed + 1)); echo "--- bench/$name.sh --smoke: ok ($((SECONDS - start)) s, $((cpu_now - cpu)) s of CPU)"
   else
     failed=$((failed + 1)); failures+=" $name"; echo "--- bench/$name.sh --smoke: FAILED, $problem ($((SECONDS - start)) s)"
   fi
 done
-echo "bench smoke runs took $((SECONDS - start_all)) s${failures:+; failed:$failures}"
+cpu_children
+echo "bench smoke runs took $((SECONDS - start_all)) s, $cpu_now s of CPU; load average now $(cut -d' ' -f1-3 /proc/loadavg)${failures:+; failed:$failures}"
 echo "smoke: $passed passed, $failed failed"
 [ "$failed" = 0 ]

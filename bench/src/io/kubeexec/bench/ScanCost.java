@@ -57,8 +57,9 @@ public final class ScanCost {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
                 .create();
         EvictionScan scan = new EvictionScan(client, KEYS, new NamespaceExemption(Set.of()),
-                new EvictionSchedule(false, true), new Evictor(client), new PodEvents(Clock.systemUTC(), "bench", false),
-                Duration.ofSeconds(5), Duration.ofHours(24), () -> true, Clock.systemUTC(), new Metrics());
+                new EvictionSchedule(false, true), new Evictor(client),
+                new PodEvents(Clock.systemUTC(), "bench", false), Duration.ofSeconds(5), Duration.ofHours(24),
+                () -> true, Clock.systemUTC(), new Metrics());
         for (int i = 0; i < 30 / divisor; i++) {
             scan.scan(); // warm: classes, connections, the JIT
         }

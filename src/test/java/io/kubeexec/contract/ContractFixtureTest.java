@@ -146,7 +146,8 @@ class ContractFixtureTest {
 
     @Test
     void theHistoryKeepsTheContractsNumberOfEntriesDroppingTheOldest() {
-        assertThat(PodInteractions.MAX_ENTRIES).isEqualTo(fixture.path("interactionHistory").path("maxEntries").asInt());
+        assertThat(PodInteractions.MAX_ENTRIES)
+                .isEqualTo(fixture.path("interactionHistory").path("maxEntries").asInt());
         List<Object> list = new ArrayList<>();
         for (int i = 1; i <= PodInteractions.MAX_ENTRIES + 1; i++) {
             list = PodInteractions.append(list, PodInteractions.Entry.of("user-" + i, List.of(), "exec", "", List.of(),

@@ -166,7 +166,8 @@ public final class KubectlPi {
                 .description("A relative duration such as 90s, 30m, 1h30m or 1d, default to " + DEFAULT_DURATION)
                 .build());
         inherited(root, "PREFIX", "Prefix of the pod label and annotation keys, as the controller's -key-prefix; "
-                + "default " + KEY_PREFIX_ENV + " from the environment, else " + PodKeys.DEFAULT_PREFIX, "--key-prefix");
+                + "default " + KEY_PREFIX_ENV + " from the environment, else " + PodKeys.DEFAULT_PREFIX,
+                "--key-prefix");
         inherited(root, "FILE", "Path to the kubeconfig file to use for CLI requests", "--kubeconfig");
         inherited(root, "NAME", "The name of the kubeconfig context to use", "--context");
         inherited(root, "NAME", "The name of the kubeconfig cluster to use", "--cluster");

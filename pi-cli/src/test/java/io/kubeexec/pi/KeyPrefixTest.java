@@ -91,7 +91,8 @@ class KeyPrefixTest {
         FakeCluster.Result r = cluster.run("get", "ours", "-o", "wide", "--key-prefix", "kec.example.org/");
 
         assertThat(r.exit()).isZero();
-        assertThat(r.err()).startsWith("Warning: pod/ours: its kec.example.org/podInteractions annotation cannot be read");
+        assertThat(r.err())
+                .startsWith("Warning: pod/ours: its kec.example.org/podInteractions annotation cannot be read");
     }
 
     @Test

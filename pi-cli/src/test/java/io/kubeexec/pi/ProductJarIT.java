@@ -30,7 +30,8 @@ class ProductJarIT {
     private static final Path TRAINING_JAR = Path.of(System.getProperty("kubectl.pi.training.jar",
             "target/kubectl-pi-training.jar"));
     /** A PEM private key with its content, as a key file or a string in a class holds it. */
-    private static final Pattern PRIVATE_KEY = Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----\\s*[A-Za-z0-9+/]{64}");
+    private static final Pattern PRIVATE_KEY =
+            Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----\\s*[A-Za-z0-9+/]{64}");
     private static final Path LAUNCHER = Path.of(System.getProperty("kubectl.pi.launcher", "../bin/kubectl-pi"));
 
     @TempDir

@@ -21,11 +21,12 @@ build:
 	$(MVN) -q -f pi-cli/pom.xml package -DskipTests
 
 ## test: every tier of both projects: decisions, HTTPS fixtures, routes on the mock server, e2e on a real API server,
-## the sandbox tour (which uses the plugin, so pi-cli is built and tested first), and the image (built once, ImageIT)
+## the sandbox tour (which uses the plugin, so pi-cli is built and tested first), the image (built once, ImageIT) and
+## the one-node cluster tier; then every benchmark for a few seconds (bench-smoke), with the jars just built
 test:
 	@export KUBE_API_TEST_DIR="$$(tools/kube-api-test-dir.sh)"; echo "KUBE_API_TEST_DIR=$$KUBE_API_TEST_DIR"; \
 	  base=$$(tools/jre-base-image.sh) && \
-	  $(MVN) -f pi-cli/pom.xml verify && $(MVN) verify $(IMAGE_FLAGS)
+	  $(MVN) -f pi-cli/pom.xml verify && $(MVN) verify $(IMAGE_FLAGS) && bench/smoke.sh
 
 ## run: the controller against the current kubeconfig, with a self-signed certificate in .run/ unless ARGS gives one
 ## (ARGS="-ttl-seconds 60 -cert-path ... -key-path ..."; later flags win)
@@ -75,8 +76,13 @@ undeploy:
 	kubectl delete clusterrolebinding,clusterrole kube-exec-controller --ignore-not-found
 	kubectl delete namespace kube-exec-controller --ignore-not-found
 
-## ---- kubectl pi (pi-cli/) ------------------------------------------------------------------------------
-.PHONY: bench bench-controller bench-admission bench-decoupling bench-scan bench-eviction-lag bench-footprint bench-all
+## ---- Benchmarks (bench/README.md) ----------------------------------------------------------------------
+.PHONY: bench bench-controller bench-admission bench-decoupling bench-scan bench-eviction-lag bench-footprint bench-all bench-smoke
+## bench-smoke: every benchmark script below with --smoke (a few seconds each): each must run and print its table
+bench-smoke:
+	@[ -f target/kube-exec-controller.jar ] || $(MVN) -q package -DskipTests
+	@[ -f pi-cli/target/kubectl-pi.jar ] || $(MVN) -q -f pi-cli/pom.xml package -DskipTests
+	@KUBE_API_TEST_DIR="$${KUBE_API_TEST_DIR:-$$(tools/kube-api-test-dir.sh)}" bench/smoke.sh
 ## bench-admission: webhook req/s and latency at 1/16/64 connections, against a bare Undertow HTTPS baseline (wrk)
 bench-admission:
 	@[ -f target/kube-exec-controller.jar ] || $(MVN) -q package -DskipTests

@@ -4,8 +4,10 @@
 # server on the same Undertow that reads the body and answers a fixed AdmissionReview (the baseline: "as fast as
 # this machine allows"). Prints req/s, p50, p99 and max for each, and the ratio of req/s to the baseline.
 #
-#   bench/admission.sh [-d SECONDS_PER_RUN] [-c "1 16 64"]
+#   bench/admission.sh [-d SECONDS_PER_RUN] [-c "1 16 64"] [--smoke]
 #
+# --smoke: 1 s runs at 16 connections after 1 s of warm-up, to check that the script works (make test); no figure
+# it prints means anything.
 # Bodies (bench/bodies/): an exec in an allowlisted namespace (pure admission cost); a pod UPDATE of a pod never
 # interacted with, realistic ~3.3 KB object and oldObject (every pod update in a cluster passes through it); an exec
 # that is queued. The controller talks to a stand-in API server (bench/src/.../FakeApiServer.java); the interact
@@ -13,16 +15,17 @@
 # figure is admission + enqueue, as the issue asks. wrk and the servers share this machine's CPUs.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-secs=8 conns="1 16 64"
+secs=8 conns="1 16 64" warmup=${WARMUP:-10}
 while [ $# -gt 0 ]; do
   case $1 in
     -d) secs=$2; shift 2 ;;
     -c) conns=$2; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --smoke) secs=1 conns=16 warmup=1; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+require_wrk
 build_helpers
 setup_workdir
 load_before=$(loadavg)
@@ -56,8 +59,8 @@ path() { case $1 in pod-update) echo /admit-pod-update ;; *) echo /admit-pod-int
 # Warm-up: both JITs compile every body's path before anything is measured (on a busy machine the compiler
 # threads starve, so this is long: WARMUP seconds per body and server).
 for b in $bodies; do
-  wrk_run 16 "${WARMUP:-10}" "https://127.0.0.1:$base$(path "$b")?timeout=10s" "$here/bodies/$b.json" >/dev/null
-  wrk_run 16 "${WARMUP:-10}" "https://127.0.0.1:$port$(path "$b")?timeout=10s" "$here/bodies/$b.json" >/dev/null
+  wrk_run 16 "$warmup" "https://127.0.0.1:$base$(path "$b")?timeout=10s" "$here/bodies/$b.json" >/dev/null
+  wrk_run 16 "$warmup" "https://127.0.0.1:$port$(path "$b")?timeout=10s" "$here/bodies/$b.json" >/dev/null
 done
 
 # measure SERVER PID PORT BODY CONNS: one wrk run, plus the server's CPU time per request (user+system, from /proc):
@@ -105,7 +108,7 @@ echo "Goals (ratio = controller req/s / baseline req/s, same body, same connecti
 goal() {  # body min-ratio label
   local c worst=99 r
   for c in $conns; do
-    r=$(awk -v a="$(field rps "${res[$1,$c,kec]}")" -v b="$(field rps "${res[$1,$c,base]}")" 'BEGIN { printf "%.2f", a / b }')
+    r=$(awk -v a="$(field rps "${res[$1,$c,kec]}")" -v b="$(field rps "${res[$1,$c,base]}")" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
     worst=$(awk -v a="$worst" -v b="$r" 'BEGIN { print (b < a ? b : a) }')
   done
   printf '  %-40s lowest ratio %.2f over %s connections: %s\n' "$3 >= $2x baseline" "$worst" "$(tr ' ' / <<<"$conns")" \

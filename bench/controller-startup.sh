@@ -3,14 +3,22 @@
 # listening, API server reachable), and resident memory at that moment. Baseline measured in the same run:
 # a bare JVM start (`java -version`) with the same options, so the ratio survives a noisy, shared machine.
 #
-#   bench/controller-startup.sh [-n RUNS]
+#   bench/controller-startup.sh [-n RUNS] [--smoke]
 #
+# --smoke: one run, to check that the script works (make test).
 # Uses its own throw-away control plane (tools/control-plane.sh) and the built jar (make build).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 runs=5
-[ "${1:-}" = "-n" ] && runs=$2
+while [ $# -gt 0 ]; do
+  case $1 in
+    -n) runs=$2; shift 2 ;;
+    --smoke) runs=1; shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
 jar=${KEC_JAR:-$root/target/kube-exec-controller.jar}
 [ -f "$jar" ] || { echo "build first: make build" >&2; exit 1; }
 dir=$(mktemp -d /tmp/kec-bench.XXXXXX)

@@ -4,7 +4,9 @@
 # over SPREAD seconds (bench/src/.../EvictionLag.java). Without a kubelet an evicted pod is deleted at once, so a
 # watch sees each eviction. Lag = deletion seen - due time (interaction timestamp + TTL). Goal: p99 <= interval + 1 s.
 #
-#   bench/eviction-lag.sh [-n PODS] [-i SCAN_INTERVAL_SECONDS] [-s SPREAD_SECONDS]
+#   bench/eviction-lag.sh [-n PODS] [-i SCAN_INTERVAL_SECONDS] [-s SPREAD_SECONDS] [--smoke]
+#
+# --smoke: 10 pods due over 2 s, the first 5 s after creation, to check that the script works (make test).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 pods=200 interval=2 spread=40 first=15
@@ -13,7 +15,8 @@ while [ $# -gt 0 ]; do
     -n) pods=$2; shift 2 ;;
     -i) interval=$2; shift 2 ;;
     -s) spread=$2; shift 2 ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    --smoke) pods=10 spread=2 first=5; shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done

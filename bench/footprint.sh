@@ -4,23 +4,25 @@
 # (tools/control-plane.sh). Baseline in the same run: a bare JVM start (`java -version`). Load: wrk, 64 connections,
 # pod UPDATEs then allowlisted execs, LOAD_SECONDS each; RSS sampled every 0.2 s, the peak reported.
 #
-#   bench/footprint.sh [-n RUNS] [-l LOAD_SECONDS]
+#   bench/footprint.sh [-n RUNS] [-l LOAD_SECONDS] [--smoke]
 #
+# --smoke: one start per configuration, 2 s of load, to check that the script works (make test).
 # Configurations: "launcher" is bin/kube-exec-controller as shipped (its JVM flags, and the AppCDS archive next to
 # the jar if one was made); "launcher, no CDS" the same without the archive; "before" the flags and no archive, as
 # the launcher had them before issue 8.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-runs=5 load=10
+runs=5 load=10 idle_wait=5
 while [ $# -gt 0 ]; do
   case $1 in
     -n) runs=$2; shift 2 ;;
     -l) load=$2; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --smoke) runs=1 load=2 idle_wait=1; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+require_wrk
 setup_workdir
 control_plane=$work/control-plane
 load_before=$(loadavg)
@@ -63,7 +65,7 @@ for c in "${configs[@]}"; do
     ready+=($(( $(now_ms) - t0 )))
     jpid=$(pgrep -P $pid java || echo $pid)
     cpu+=($(( $(cpu_ticks "$jpid") * 1000 / $(getconf CLK_TCK) )))
-    sleep 5
+    sleep "$idle_wait"
     idle+=($(rss_mib "$jpid"))
     if [ "$i" = "$runs" ]; then  # the last run also carries the load
       peak=0

@@ -20,6 +20,17 @@ build_helpers() {
   fi
 }
 
+# require_wrk: wrk drives the HTTP load. As root on Debian it is installed like the other test prerequisites
+# (tools/kube-api-test-dir.sh); elsewhere the script stops and says how to get it.
+require_wrk() {
+  command -v wrk >/dev/null && return 0
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "installing wrk (apt-get)..." >&2
+    { apt-get install -y -qq wrk || { apt-get update -qq && apt-get install -y -qq wrk; }; } >/dev/null 2>&1
+  fi
+  command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 machine() { echo "$(nproc) CPUs, load average $(loadavg), $(java -version 2>&1 | head -1)"; }
@@ -50,6 +61,11 @@ fake_api() {
 # controller PORT LOG ARGS...: starts bin/kube-exec-controller and waits for readiness; sets controller_pid and
 # controller_health_port (the plain-HTTP port of its probes and /metrics)
 controller() {
+  controller_start "$@"
+  controller_ready "$controller_health_port" "$controller_pid" "$2"
+}
+# controller_start PORT LOG ARGS...: the same without waiting (to start several at once); sets controller_pid
+controller_start() {
   local port=$1 log=$2; shift 2
   controller_health_port=$(free_port)
   KEC_JAR=$jar "$root/bin/kube-exec-controller" -cert-path "$work/tls.crt" -key-path "$work/tls.key" -port "$port" \
@@ -57,9 +73,13 @@ controller() {
     -shutdown-delay 0s "$@" >"$log" 2>&1 &
   controller_pid=$!
   started $controller_pid
-  local child; child=$(pgrep -P $controller_pid java || true); [ -n "$child" ] && controller_pid=$child && started $child
-  until curl -sf "http://127.0.0.1:$controller_health_port/health/readiness" >/dev/null 2>&1; do
-    kill -0 $controller_pid 2>/dev/null || { echo "controller died:" >&2; tail -20 "$log" >&2; exit 1; }
+  local child; child=$(pgrep -P $controller_pid java || true)
+  if [ -n "$child" ]; then controller_pid=$child; started "$child"; fi
+}
+# controller_ready HEALTH_PORT PID LOG: waits until that controller is ready; stops the script if it died
+controller_ready() {
+  until curl -sf "http://127.0.0.1:$1/health/readiness" >/dev/null 2>&1; do
+    kill -0 "$2" 2>/dev/null || { echo "controller died:" >&2; tail -20 "$3" >&2; exit 1; }
     sleep 0.02
   done
 }

@@ -2,15 +2,16 @@
 # Start-up benchmark of the plugin: `kubectl pi get` against `kubectl get pods`, same API server, same namespace,
 # interleaved in one run, and prints the medians and their ratio (the goal is a ratio of 4 or less).
 #
-#   bench/startup.sh [-n RUNS] [--kubeconfig FILE] [--namespace NS]
+#   bench/startup.sh [-n RUNS] [--kubeconfig FILE] [--namespace NS] [--smoke]
 #
+# --smoke: one warm-up and one run, to check that the script works (make test).
 # Without --kubeconfig it starts its own control plane (etcd + kube-apiserver v1.20.2, see tools/control-plane.sh) with
 # three pods labelled as the controller labels them, and stops it afterwards. It also times `kubectl-pi get`
 # called directly (without kubectl's plugin dispatch in front) and `kubectl version --client`, for context.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-runs=15
+runs=15 warmups=3
 kubeconfig=""
 namespace=pi-bench
 while [ $# -gt 0 ]; do
@@ -18,7 +19,8 @@ while [ $# -gt 0 ]; do
     -n) runs=$2; shift 2 ;;
     --kubeconfig) kubeconfig=$2; shift 2 ;;
     --namespace) namespace=$2; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --smoke) runs=1 warmups=1; shift ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -60,7 +62,7 @@ ms() {  # wall time of one command in ms, output discarded; fails the benchmark 
 }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print int((a[NR/2]+a[NR/2+1])/2)}'; }
 
-for _ in 1 2 3; do  # warm-up: file caches, the API server's own caches
+for _ in $(seq 1 "$warmups"); do  # warm-up: file caches, the API server's own caches
   ms kubectl get pods -n "$namespace" >/dev/null; ms kubectl pi get -n "$namespace" >/dev/null
 done
 declare -a k=() p=() d=() v=()

@@ -13,6 +13,7 @@ import io.kubeexec.controller.decision.EvictionSchedule;
 import io.kubeexec.controller.kube.EvictionScan;
 import io.kubeexec.controller.kube.Evictor;
 import io.kubeexec.controller.kube.PodEvents;
+import io.kubeexec.controller.kube.ScanResult;
 import io.kubeexec.controller.metrics.Metrics;
 
 import java.nio.file.Files;
@@ -36,7 +37,9 @@ import java.util.function.IntConsumer;
  * (from the API server's apiserver_request_total), the bytes of its LIST and its time. Two series: the cluster grows
  * with 50 interacted pods; then 5 000 pods with 5, 50 and 500 interacted. For contrast, an unfiltered LIST of all pods.
  *
- *   java -cp ... io.kubeexec.bench.ScanCost KUBECONFIG [RUNS]
+ *   java -cp ... io.kubeexec.bench.ScanCost KUBECONFIG [RUNS [DIVISOR]]
+ *
+ * DIVISOR divides every pod count (at least 1 interacted pod stays): the smoke run uses 10.
  */
 public final class ScanCost {
 
@@ -44,36 +47,44 @@ public final class ScanCost {
     private static final PodKeys KEYS = PodKeys.DEFAULT;
     private static KubernetesClient client;
     private static int runs;
+    private static int divisor;
 
     public static void main(String[] args) throws Exception {
         client = new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(Files.readString(Path.of(args[0])))).build();
         runs = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        divisor = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
                 .create();
         EvictionScan scan = new EvictionScan(client, KEYS, new NamespaceExemption(Set.of()),
-                new EvictionSchedule(false, true), new Evictor(client), new PodEvents(Clock.systemUTC(), "bench"),
-                Duration.ofSeconds(5), Duration.ofHours(24), () -> true, Clock.systemUTC(), new Metrics());
-        for (int i = 0; i < 30; i++) {
+                new EvictionSchedule(false, true), new Evictor(client),
+                new PodEvents(Clock.systemUTC(), "bench", false), Duration.ofSeconds(5), Duration.ofHours(24),
+                () -> true, Clock.systemUTC(), new Metrics());
+        for (int i = 0; i < 30 / divisor; i++) {
             scan.scan(); // warm: classes, connections, the JIT
         }
         System.out.printf("  %-8s %-10s %8s %8s %10s %9s %9s %12s   %s%n", "pods", "interacted", "requests", "LISTs",
                 "bytes", "p50_ms", "max_ms", "etcd_LIST_ms", "(unfiltered LIST of all pods: bytes, p50 ms)");
         long created = System.nanoTime();
-        parallel(0, 500, ScanCost::createPod);
-        interact(0, 50, true);
-        report(scan, 500, 50, false);
-        parallel(500, 1000, ScanCost::createPod);
-        report(scan, 1000, 50, false);
-        parallel(1000, 5000, ScanCost::createPod);
-        System.err.printf("created 5000 pods in %.1f s%n", (System.nanoTime() - created) / 1e9);
-        report(scan, 5000, 50, true);
-        interact(5, 50, false);
-        report(scan, 5000, 5, false);
-        interact(5, 500, true);
-        report(scan, 5000, 500, true);
+        parallel(0, n(500), ScanCost::createPod);
+        interact(0, n(50), true);
+        report(scan, n(500), n(50), false);
+        parallel(n(500), n(1000), ScanCost::createPod);
+        report(scan, n(1000), n(50), false);
+        parallel(n(1000), n(5000), ScanCost::createPod);
+        System.err.printf("created %d pods in %.1f s%n", n(5000), (System.nanoTime() - created) / 1e9);
+        report(scan, n(5000), n(50), true);
+        interact(n(5), n(50), false);
+        report(scan, n(5000), n(5), false);
+        interact(n(5), n(500), true);
+        report(scan, n(5000), n(500), true);
         client.namespaces().withName(NS).delete();
         client.close();
+    }
+
+    /** A pod count of the full benchmark, scaled down by the divisor. */
+    private static int n(int count) {
+        return Math.max(1, count / divisor);
     }
 
     private static void report(EvictionScan scan, int pods, int interacted, boolean unfiltered) throws Exception {
@@ -85,10 +96,10 @@ public final class ScanCost {
         long[] times = new long[runs];
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
-            List<?> announced = scan.scan();
+            ScanResult result = scan.scan();
             times[i] = System.nanoTime() - t0;
-            if (!announced.isEmpty()) {
-                throw new IllegalStateException("the scan announced something: " + announced);
+            if (!result.events().isEmpty() || !result.evicted().isEmpty()) {
+                throw new IllegalStateException("the scan announced or evicted something: " + result);
             }
         }
         long[] quorum = new long[Math.max(3, runs / 3)];

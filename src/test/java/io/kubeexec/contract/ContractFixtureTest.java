@@ -2,24 +2,42 @@ package io.kubeexec.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
 import io.kubeexec.controller.admission.AdmissionRequest;
+import io.kubeexec.controller.admission.Interaction;
+import io.kubeexec.controller.admission.InteractionKind;
 import io.kubeexec.controller.admission.PodUpdatePolicy;
+import io.kubeexec.controller.kube.InteractionRecorder;
+import io.kubeexec.controller.kube.PodEvents;
+import io.kubeexec.controller.kube.TrackingOptOut;
+import io.kubeexec.controller.kube.TtlPolicy;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The controller's side of the pod-state contract: the keys it writes and protects, and the duration and time
- * formats it writes, are those of {@code contract/src/test/resources/pod-state-contract.json}, which
- * {@code kubectl pi}'s ContractFixtureTest checks too.
+ * The controller's side of the pod-state contract: the keys it writes and protects, the duration and time formats
+ * and the interaction history it writes, are those of {@code contract/src/test/resources/pod-state-contract.json},
+ * which {@code kubectl pi}'s ContractFixtureTest reads back: together, a round trip from what the controller writes
+ * to what the plugin reads.
  */
 class ContractFixtureTest {
 
@@ -97,6 +115,68 @@ class ContractFixtureTest {
         assertThat(verdict.allowed()).isFalse();
         assertThat(verdict.message()).contains(fixture.path("labels").path("initialInteractionTimestamp").asText())
                 .contains(fixture.path("labels").path("ttlDuration").asText());
+    }
+
+    @Test
+    void theControllerRecordsTheHistoryExactlyAsTheContractWritesIt() {
+        JsonNode history = fixture.path("interactionHistory");
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init();
+        try (KubernetesClient client = server.createClient()) {
+            client.pods().inNamespace("n").resource(new PodBuilder().withNewMetadata().withName("p").endMetadata()
+                    .build()).create();
+            InteractionRecorder recorder = new InteractionRecorder(client, PodKeys.DEFAULT,
+                    new TtlPolicy(PodKeys.DEFAULT, Duration.ofMinutes(10), Duration.ofHours(24)),
+                    new TrackingOptOut(PodKeys.DEFAULT), new PodEvents(Clock.systemUTC(), "test", false));
+
+            for (JsonNode e : history.path("entries")) {
+                recorder.record(new Interaction("n", "p", e.path("user").asText(), strings(e.path("groups")),
+                        InteractionKind.valueOf(e.path("kind").asText().toUpperCase(Locale.ROOT)),
+                        e.path("container").asText(), strings(e.path("command")),
+                        GoTime.parse(e.path("time").asText())));
+            }
+
+            assertThat(client.pods().inNamespace("n").withName("p").get().getMetadata().getAnnotations())
+                    .containsEntry(PodKeys.DEFAULT.interactions(), history.path("annotation").asText());
+        } finally {
+            server.destroy();
+        }
+    }
+
+    @Test
+    void theHistoryKeepsTheContractsNumberOfEntriesDroppingTheOldest() {
+        assertThat(PodInteractions.MAX_ENTRIES)
+                .isEqualTo(fixture.path("interactionHistory").path("maxEntries").asInt());
+        List<Object> list = new ArrayList<>();
+        for (int i = 1; i <= PodInteractions.MAX_ENTRIES + 1; i++) {
+            list = PodInteractions.append(list, PodInteractions.Entry.of("user-" + i, List.of(), "exec", "", List.of(),
+                    Instant.ofEpochSecond(1634407604L + i)));
+        }
+
+        List<PodInteractions.Entry> kept = PodInteractions.read(list);
+        assertThat(kept).hasSize(PodInteractions.MAX_ENTRIES);
+        assertThat(kept.get(0).user()).isEqualTo("user-2");
+        assertThat(kept.get(kept.size() - 1).user()).isEqualTo("user-" + (PodInteractions.MAX_ENTRIES + 1));
+    }
+
+    @Test
+    void entriesTheControllerDoesNotKnowAreKeptAsTheyAre() throws IOException {
+        Object existing = JSON.readValue("[{\"user\":\"alice\",\"kind\":\"exec\",\"source\":\"a later version\"}]",
+                Object.class);
+
+        List<Object> appended = PodInteractions.append((List<?>) existing, PodInteractions.Entry.of("bob",
+                List.of("dev"), "cp", "app", List.of("tar"), Instant.parse("2021-10-16T18:06:44.900Z")));
+
+        assertThat(JSON.writeValueAsString(appended)).isEqualTo("[{\"user\":\"alice\",\"kind\":\"exec\","
+                + "\"source\":\"a later version\"},{\"user\":\"bob\",\"groups\":[\"dev\"],\"kind\":\"cp\","
+                + "\"container\":\"app\",\"command\":[\"tar\"],\"time\":\"2021-10-16 18:06:44 +0000 UTC\"}]");
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     private static Map<String, String> map(JsonNode node) {

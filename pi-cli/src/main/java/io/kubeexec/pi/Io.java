@@ -3,14 +3,20 @@ package io.kubeexec.pi;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
 
 /**
- * Where a command reads and writes, how it reaches the cluster and what time it is: the process's streams and clock,
- * or a test's.
+ * Where a command reads and writes, how it reaches the cluster, what time it is and what the environment holds: the
+ * process's, or a test's.
  */
-public record Io(PrintWriter out, PrintWriter err, BufferedReader in, Connector connector, Clock clock) {
+public record Io(PrintWriter out, PrintWriter err, BufferedReader in, Connector connector, Clock clock,
+        UnaryOperator<String> env) {
 
     public Io(PrintWriter out, PrintWriter err, BufferedReader in, Connector connector) {
         this(out, err, in, connector, Clock.systemUTC());
+    }
+
+    public Io(PrintWriter out, PrintWriter err, BufferedReader in, Connector connector, Clock clock) {
+        this(out, err, in, connector, clock, System::getenv);
     }
 }

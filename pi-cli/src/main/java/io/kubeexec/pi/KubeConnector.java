@@ -7,7 +7,7 @@ import io.kubeexec.pi.kube.KubeConfigLoader;
 import io.kubeexec.pi.kube.PodApi;
 
 /** The real connector: kubeconfig files, flags and environment, then HTTPS to the API server. */
-final class KubeConnector implements Connector {
+public final class KubeConnector implements Connector {
 
     @Override
     public Connection connect(ConnectionFlags flags) {

@@ -1,6 +1,7 @@
 package io.kubeexec.pi;
 
 import io.kubeexec.contract.GoDuration;
+import io.kubeexec.contract.PodKeys;
 import io.kubeexec.pi.kube.ConnectionFlags;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -9,10 +10,15 @@ import java.io.FileOutputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -30,6 +36,8 @@ public final class KubectlPi {
 
     static final String DEFAULT_DURATION = "30m";
     static final String VERSION = "kubectl-pi 0.1.0";
+    /** The controller's environment variable for its -key-prefix, read here too so that one setting serves both. */
+    static final String KEY_PREFIX_ENV = "KEC_KEY_PREFIX";
 
     private KubectlPi() {
     }
@@ -65,6 +73,28 @@ public final class KubectlPi {
 
         String duration() {
             return string("--duration");
+        }
+
+        /**
+         * The keys of the state the controller keeps on pods: --key-prefix, else KEC_KEY_PREFIX, else box.com/. A
+         * prefix the controller would refuse is refused here with the controller's reason.
+         */
+        PodKeys keys(UnaryOperator<String> env) {
+            String prefix = string("--key-prefix");
+            String source = "--key-prefix";
+            if (prefix == null) {
+                prefix = env.apply(KEY_PREFIX_ENV);
+                source = KEY_PREFIX_ENV;
+            }
+            if (prefix == null) {
+                return PodKeys.DEFAULT;
+            }
+            try {
+                return new PodKeys(prefix.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid value \"" + prefix + "\" for " + source + ": "
+                        + e.getMessage());
+            }
         }
 
         ConnectionFlags connection() {
@@ -135,6 +165,9 @@ public final class KubectlPi {
                 .type(String.class).defaultValue(DEFAULT_DURATION)
                 .description("A relative duration such as 90s, 30m, 1h30m or 1d, default to " + DEFAULT_DURATION)
                 .build());
+        inherited(root, "PREFIX", "Prefix of the pod label and annotation keys, as the controller's -key-prefix; "
+                + "default " + KEY_PREFIX_ENV + " from the environment, else " + PodKeys.DEFAULT_PREFIX,
+                "--key-prefix");
         inherited(root, "FILE", "Path to the kubeconfig file to use for CLI requests", "--kubeconfig");
         inherited(root, "NAME", "The name of the kubeconfig context to use", "--context");
         inherited(root, "NAME", "The name of the kubeconfig cluster to use", "--cluster");
@@ -263,11 +296,27 @@ public final class KubectlPi {
         }
     }
 
+    /**
+     * Runs the training rig of the start-up cache, a jar of its own (it carries throw-away private keys, so it is
+     * never part of this one). It gets its own class loader rather than a place on the class path: the cache is
+     * valid only for the class path it was made with, and every later run has this jar alone.
+     */
+    private static int train(Path rig) throws Exception {
+        if (!Files.isRegularFile(rig)) {
+            System.err.println("Error: no training jar at " + rig);
+            return 1;
+        }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {rig.toUri().toURL()},
+                KubectlPi.class.getClassLoader())) {
+            return (Integer) loader.loadClass("io.kubeexec.pi.training.Training").getMethod("run").invoke(null);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Trace.mark("main");
         Warmup.start();
-        if (args.length == 1 && args[0].equals("__train")) {
-            int code = Training.run(); // the launcher's cache training run; see bin/kubectl-pi
+        if (args.length == 2 && args[0].equals("__train")) {
+            int code = train(Path.of(args[1])); // the launcher's cache training run; see bin/kubectl-pi
             Trace.print();
             System.exit(code);
         }

@@ -1,5 +1,6 @@
 package io.kubeexec.pi;
 
+import io.kubeexec.contract.PodInteractions;
 import io.kubeexec.pi.json.Json;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,7 +80,7 @@ public enum Output {
     }
 
     /** {@code exec by alice 5m ago}: the kind, the user and kubectl's age of the most recent interaction. */
-    static String last(InteractionHistory.Entry e, Instant now) {
+    static String last(PodInteractions.Entry e, Instant now) {
         StringBuilder cell = new StringBuilder(e.kind() == null || e.kind().isEmpty() ? "interaction" : e.kind());
         if (e.user() != null && !e.user().isEmpty()) {
             cell.append(" by ").append(e.user());

@@ -17,7 +17,8 @@ abstract class PodCommand implements Callable<Integer> {
 
     final Io io;
     final KubectlPi.Flags flags;
-    final PodKeys keys = PodKeys.DEFAULT;
+    /** Set from the flags before any request. */
+    PodKeys keys;
     CommandSpec spec;
     boolean failed;
 
@@ -56,6 +57,7 @@ abstract class PodCommand implements Callable<Integer> {
 
     /** Checks flags before any request; throws with the user-facing message. */
     void validate() {
+        keys = flags.keys(io.env());
         if (flags.allNamespaces() && !flags.all() && !names().isEmpty()) {
             throw new IllegalArgumentException(
                     "a resource cannot be retrieved by name across all namespaces; drop -A or the pod names");

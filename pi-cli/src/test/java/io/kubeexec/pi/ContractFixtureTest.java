@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubeexec.contract.GoDuration;
 import io.kubeexec.contract.GoTime;
 import io.kubeexec.contract.InteractedPod;
+import io.kubeexec.contract.PodInteractions;
 import io.kubeexec.contract.PodKeys;
 import io.kubeexec.pi.json.Json;
 import io.kubeexec.pi.kube.PodApi.PodMeta;
@@ -22,8 +23,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The plugin's side of the pod-state contract: the keys, durations and times it reads and writes are exactly those
- * of {@code contract/src/test/resources/pod-state-contract.json}, which the controller's test checks too.
+ * The plugin's side of the pod-state contract: the keys, durations, times and interaction history it reads and
+ * writes are exactly those of {@code contract/src/test/resources/pod-state-contract.json}, which the controller's
+ * test checks too (it records the fixture's history on a pod and must write exactly the fixture's annotation).
  */
 @SuppressWarnings("unchecked")
 class ContractFixtureTest {
@@ -112,11 +114,12 @@ class ContractFixtureTest {
         List<Map<String, Object>> expected = (List<Map<String, Object>>) history.get("entries");
 
         InteractionHistory read = InteractionHistory.parse((String) history.get("annotation"));
+        assertThat(PodInteractions.MAX_ENTRIES).isEqualTo(((Number) history.get("maxEntries")).intValue());
 
         assertThat(read.entries()).hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
             Map<String, Object> e = expected.get(i);
-            assertThat(read.entries().get(i)).isEqualTo(new InteractionHistory.Entry((String) e.get("user"),
+            assertThat(read.entries().get(i)).isEqualTo(new PodInteractions.Entry((String) e.get("user"),
                     (List<String>) e.get("groups"), (String) e.get("kind"), (String) e.get("container"),
                     (List<String>) e.get("command"), (String) e.get("time")));
             assertThat(read.entries().get(i).instant()).as("the time is in the contract's Go form").isPresent();

@@ -26,6 +26,8 @@ final class FakeCluster implements Pods, Connector {
     KubeException patchFailure;
     /** Five minutes after the last interaction in GetOutputTest's history. */
     Clock clock = Clock.fixed(Instant.parse("2021-10-16T18:20:00Z"), ZoneOffset.UTC);
+    /** The plugin's environment: empty unless a test sets a variable. */
+    final Map<String, String> env = new LinkedHashMap<>();
 
     FakeCluster pod(String namespace, String name, Map<String, String> labels, Map<String, String> annotations) {
         pods.put(namespace + "/" + name, new PodMeta(namespace, name, new LinkedHashMap<>(labels),
@@ -93,7 +95,7 @@ final class FakeCluster implements Pods, Connector {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = KubectlPi.run(args, new Io(new PrintWriter(out), new PrintWriter(err),
-                new BufferedReader(new StringReader(stdin)), this, clock));
+                new BufferedReader(new StringReader(stdin)), this, clock, env::get));
         return new Result(exit, out.toString(), err.toString());
     }
 

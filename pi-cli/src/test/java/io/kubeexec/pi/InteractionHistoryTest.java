@@ -3,6 +3,7 @@ package io.kubeexec.pi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.kubeexec.contract.PodInteractions;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class InteractionHistoryTest {
         InteractionHistory h = InteractionHistory.parse(GetOutputTest.HISTORY);
 
         assertThat(h.entries()).hasSize(3);
-        assertThat(h.entries().get(0)).isEqualTo(new InteractionHistory.Entry("alice",
+        assertThat(h.entries().get(0)).isEqualTo(new PodInteractions.Entry("alice",
                 List.of("system:masters", "system:authenticated"), "exec", "app", List.of("sh", "-c", "ls /tmp"),
                 "2021-10-16 18:06:44 +0000 UTC"));
         assertThat(h.last()).hasValueSatisfying(e -> {
@@ -31,9 +32,9 @@ class InteractionHistoryTest {
         InteractionHistory h = InteractionHistory.parse(" [{\"kind\":\"attach\",\"container\":null,\"command\":null}] ");
 
         assertThat(h.entries()).containsExactly(
-                new InteractionHistory.Entry(null, List.of(), "attach", null, List.of(), null));
+                new PodInteractions.Entry(null, List.of(), "attach", null, List.of(), null));
         assertThat(h.entries().get(0).instant()).isEmpty();
-        assertThat(h.entries().get(0).toMap()).containsOnlyKeys("groups", "kind", "command");
+        assertThat(h.toList().get(0)).containsOnlyKeys("groups", "kind", "command");
         assertThat(InteractionHistory.parse("[]").last()).isEmpty();
     }
 

@@ -333,6 +333,30 @@ class KubectlPiIT {
         assertThat(r.err()).startsWith("Error: Unable to connect to the server: tls: ");
     }
 
+    @Test
+    @Order(14)
+    void theControllersKeyPrefixIsReadFromItsVariableOrTheFlag() throws Exception {
+        String manifests = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: pi-prefix\n---\n"
+                + pod("pi-prefix", "custom", "erin", null, null, "2021-10-16 18:16:44 +0000 UTC")
+                        .replace("box.com/", "kec.example.org/");
+        Result applied = run(manifests, List.of(), "kubectl", "apply", "-f", "-");
+        assertThat(applied.exit()).as(applied.err()).isZero();
+
+        Result got = run("", List.of("KEC_KEY_PREFIX=kec.example.org/"), "kubectl", "pi", "get", "custom", "-n",
+                "pi-prefix");
+        assertThat(got.exit()).as(got.err()).isZero();
+        assertThat(got.out()).isEqualTo(HEADER
+                + "custom		erin		10m0s							2021-10-16 18:16:44 +0000 UTC\n");
+
+        Result extended = run("", List.of(), "kubectl", "pi", "extend", "custom", "-n", "pi-prefix", "-d", "2h",
+                "--key-prefix", "kec.example.org/");
+        assertThat(extended.exit()).as(extended.err()).isZero();
+        Result written = run("", List.of(), "kubectl", "get", "pod", "custom", "-n", "pi-prefix", "-o",
+                "jsonpath={.metadata.annotations}");
+        assertThat(Json.parseObject(written.out())).containsEntry("kec.example.org/podExtendedDuration", "2h0m0s")
+                .doesNotContainKey("box.com/podExtendedDuration");
+    }
+
     /** The kube-api-test kubeconfig with a second context, "other", on namespace pi-other. */
     private static String contexts(String yaml) {
         String ca = field(yaml, "certificate-authority");

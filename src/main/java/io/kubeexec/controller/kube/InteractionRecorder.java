@@ -1,8 +1,7 @@
 package io.kubeexec.controller.kube;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -13,6 +12,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubeexec.contract.GoDuration;
 import io.kubeexec.contract.GoTime;
+import io.kubeexec.contract.PodInteractions;
 import io.kubeexec.contract.PodKeys;
 import io.kubeexec.controller.admission.Interaction;
 import io.kubeexec.controller.decision.TrackingOptOut;
@@ -21,7 +21,7 @@ import io.kubeexec.controller.decision.UsernameLabel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -40,8 +40,6 @@ public final class InteractionRecorder {
 
     private static final Logger LOG = LoggerFactory.getLogger(InteractionRecorder.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The interactions annotation keeps the most recent entries only, so it stays small. */
-    static final int MAX_RECORDED = 20;
     private static final int CONFLICT_ATTEMPTS = 5;
 
     private final KubernetesClient client;
@@ -180,33 +178,31 @@ public final class InteractionRecorder {
         }
     }
 
+    /** The interactions annotation with this interaction appended, in the contract's form ({@link PodInteractions}). */
     private String appendedInteractions(Pod pod, Interaction interaction) {
-        ArrayNode list = JSON.createArrayNode();
-        String existing = annotations(pod).get(keys.interactions());
-        if (existing != null) {
+        List<?> existing = List.of();
+        String recorded = annotations(pod).get(keys.interactions());
+        if (recorded != null) {
+            Object parsed;
             try {
-                JsonNode parsed = JSON.readTree(existing);
-                if (parsed.isArray()) {
-                    parsed.forEach(list::add);
-                }
-            } catch (IOException e) {
+                parsed = JSON.readValue(recorded, Object.class);
+            } catch (JsonProcessingException e) {
+                parsed = null;
+            }
+            if (parsed instanceof List<?> list) {
+                existing = list;
+            } else {
                 LOG.warn("pod={}/{}: replacing an unreadable {} annotation", interaction.namespace(),
                         interaction.pod(), keys.interactions());
             }
         }
-        ObjectNode entry = list.addObject();
-        entry.put("user", interaction.username());
-        ArrayNode groups = entry.putArray("groups");
-        interaction.groups().forEach(groups::add);
-        entry.put("kind", interaction.kind().label());
-        entry.put("container", interaction.container());
-        ArrayNode command = entry.putArray("command");
-        interaction.command().forEach(command::add);
-        entry.put("time", GoTime.format(interaction.time().truncatedTo(ChronoUnit.SECONDS)));
-        while (list.size() > MAX_RECORDED) {
-            list.remove(0);
+        PodInteractions.Entry entry = PodInteractions.Entry.of(interaction.username(), interaction.groups(),
+                interaction.kind().label(), interaction.container(), interaction.command(), interaction.time());
+        try {
+            return JSON.writeValueAsString(PodInteractions.append(existing, entry));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // lists, maps and strings always serialise
         }
-        return list.toString();
     }
 
     static Map<String, String> labels(HasMetadata object) {

@@ -1,8 +1,11 @@
-package io.kubeexec.pi;
+package io.kubeexec.pi.training;
 
+import io.kubeexec.pi.Io;
+import io.kubeexec.pi.KubeConnector;
+import io.kubeexec.pi.KubectlPi;
+import io.kubeexec.pi.kube.Pem;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.Writer;
@@ -12,22 +15,26 @@ import java.nio.file.Path;
 import java.util.Base64;
 
 /**
- * The training run behind the start-up cache ({@code kubectl-pi __train}, started by the launcher): it runs the
- * real commands end to end against a small TLS server on 127.0.0.1 with throw-away
- * certificates ({@link TrainingServer}, in a second JVM), so that the AOT/CDS cache holds what a real run loads (kubeconfig, PEM, TLS 1.3 with a client
- * certificate, HTTP, JSON, every output format) without ever contacting a cluster or changing anything.
+ * The training run behind the start-up cache ({@code kubectl-pi __train RIG_JAR}, started by the launcher): it runs
+ * the real commands end to end against a small TLS server on 127.0.0.1 with throw-away certificates
+ * ({@link TrainingServer}, in a second JVM), so that the AOT/CDS cache holds what a real run loads (kubeconfig, PEM,
+ * TLS 1.3 with a client certificate, HTTP, JSON, every output format) without ever contacting a cluster or changing
+ * anything. It lives in its own jar (kubectl-pi-training.jar, next to kubectl-pi.jar), never in the plugin's: it
+ * carries private keys, and the plugin loads it only for this run.
  */
-final class Training {
+public final class Training {
 
     private Training() {
     }
 
-    static int run() throws Exception {
+    /** Called by {@code KubectlPi} through the rig's class loader; 0 when every command ran. */
+    public static int run() throws Exception {
         // The server runs in its own JVM: its classes (server-side TLS, key managers) would otherwise go into the
-        // cache, and every run loads every class of the cache at start-up.
+        // cache, and every run loads every class of the cache at start-up. It needs only this jar.
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process server = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), "io.kubeexec.pi.TrainingServer")
+        String rig = Path.of(Training.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        Process server = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", rig,
+                TrainingServer.class.getName())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Path dir = Files.createTempDirectory("kubectl-pi-training");
         Path kubeconfig = dir.resolve("config");
@@ -71,7 +78,7 @@ final class Training {
      */
     private static String kubeconfig(int port) throws IOException {
         String rsa8 = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(
-                io.kubeexec.pi.kube.Pem.privateKey(resource("client-key.pem"), "training").getEncoded())
+                Pem.privateKey(TrainingServer.resource("client-key.pem"), "training").getEncoded())
                 + "\n-----END PRIVATE KEY-----\n";
         String[][] users = {
             {"training", "client-certificate-data: " + b64("client.pem") + "\n    client-key-data: "
@@ -96,16 +103,7 @@ final class Training {
         return y.append("current-context: training\n").toString();
     }
 
-    static byte[] resource(String name) throws IOException {
-        try (InputStream in = Training.class.getResourceAsStream("/training/" + name)) {
-            if (in == null) {
-                throw new IOException("missing training resource " + name);
-            }
-            return in.readAllBytes();
-        }
-    }
-
     private static String b64(String name) throws IOException {
-        return Base64.getEncoder().encodeToString(resource(name));
+        return Base64.getEncoder().encodeToString(TrainingServer.resource(name));
     }
 }

@@ -1,4 +1,4 @@
-package io.kubeexec.pi;
+package io.kubeexec.pi.training;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -65,9 +65,9 @@ final class TrainingServer {
 
     private static SSLServerSocket server() throws Exception {
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
-        Certificate serverCert = cf.generateCertificate(new ByteArrayInputStream(Training.resource("server.pem")));
-        Certificate ca = cf.generateCertificate(new ByteArrayInputStream(Training.resource("ca.pem")));
-        String pem = new String(Training.resource("server-key.pem"), StandardCharsets.US_ASCII);
+        Certificate serverCert = cf.generateCertificate(new ByteArrayInputStream(resource("server.pem")));
+        Certificate ca = cf.generateCertificate(new ByteArrayInputStream(resource("ca.pem")));
+        String pem = new String(resource("server-key.pem"), StandardCharsets.US_ASCII);
         String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         PrivateKey key = KeyFactory.getInstance("RSA")
                 .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
@@ -160,6 +160,16 @@ final class TrainingServer {
         out.flush();
         if (method.isEmpty()) {
             throw new IOException("no method");
+        }
+    }
+
+    /** A throw-away certificate or key of this jar; the server runs on this jar alone, without the plugin's. */
+    static byte[] resource(String name) throws IOException {
+        try (InputStream in = TrainingServer.class.getResourceAsStream("/training/" + name)) {
+            if (in == null) {
+                throw new IOException("missing training resource " + name);
+            }
+            return in.readAllBytes();
         }
     }
 

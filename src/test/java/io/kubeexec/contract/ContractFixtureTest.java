@@ -14,8 +14,8 @@ import io.kubeexec.controller.admission.InteractionKind;
 import io.kubeexec.controller.admission.PodUpdatePolicy;
 import io.kubeexec.controller.kube.InteractionRecorder;
 import io.kubeexec.controller.kube.PodEvents;
-import io.kubeexec.controller.kube.TrackingOptOut;
-import io.kubeexec.controller.kube.TtlPolicy;
+import io.kubeexec.controller.decision.TrackingOptOut;
+import io.kubeexec.controller.decision.TtlPolicy;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

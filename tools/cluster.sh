@@ -732,7 +732,24 @@ cmd_import() {
   local f=${1:?usage: tools/cluster.sh import IMAGE.tar}
   [ -f "$f" ] || die "$f: no such file"
   pid_of containerd >/dev/null || die "cluster '$name' is not running (its containerd is not)"
-  ctr --address "$sock" -n k8s.io images import "$f" >&2
+  local out ref full
+  out=$(ctr --address "$sock" -n k8s.io images import "$f") || die "ctr could not import $f"
+  printf '%s\n' "$out" >&2
+  # The kubelet asks for "name:tag" as "docker.io/library/name:tag" (what a pull would normalise it to), so a
+  # short name gets that tag too. Prints each name the image answers to.
+  for ref in $(sed -n 's/^unpacking \([^ ]*\) (.*/\1/p' <<<"$out"); do
+    echo "$ref"
+    if [[ $ref == */* ]]; then
+      case ${ref%%/*} in
+        *.*|*:*|localhost) continue ;; # already names a registry
+      esac
+      full=docker.io/$ref
+    else
+      full=docker.io/library/$ref
+    fi
+    ctr --address "$sock" -n k8s.io images tag --force "$ref" "$full" >/dev/null || die "cannot tag $ref as $full"
+    echo "$full"
+  done
 }
 
 with_lock() { # one up/down at a time per cluster

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeexec.controller.config.ControllerConfiguration;
+import io.kubeexec.controller.metrics.Metrics;
 import io.kubeexec.controller.support.Reviews;
 import io.kubeexec.controller.support.TestController;
 import io.kubeexec.controller.support.TestPods;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +50,9 @@ class ExampleRoutesTest {
     private Path logDir;
     private TestController controller;
     private KubernetesClient kube;
+
+    @BeanInject
+    CamelContext context;
 
     @BeforeAll
     void start() throws IOException {
@@ -142,5 +148,9 @@ class ExampleRoutesTest {
 
         assertThat(TestPods.awaitLabels(kube, TEAM, "team-pod")).containsEntry("box.com/podTTLDuration", "4h0m0s");
         assertThat(TestPods.awaitLabels(kube, OTHER, "other-pod")).containsEntry("box.com/podTTLDuration", "10m0s");
+        // The replacement takes what it recorded out of the ledger, or a stop would report it lost.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(context.getRegistry()
+                .lookupByNameAndType("metrics", Metrics.class).scrape())
+                .contains("kube_exec_controller_pending{queue=\"interact\"} 0"));
     }
 }

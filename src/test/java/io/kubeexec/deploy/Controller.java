@@ -19,10 +19,14 @@ import java.util.Optional;
 record Controller(Manifests manifests, Deployment deployment, Service service,
                   ValidatingWebhookConfiguration webhooks) {
 
+    /** {@code service}: the one the webhooks call (production also has the replicas' headless peers Service). */
     static Controller in(String target) {
         Manifests manifests = Manifests.of(target);
-        return new Controller(manifests, manifests.one(Deployment.class), manifests.one(Service.class),
-                manifests.one(ValidatingWebhookConfiguration.class));
+        ValidatingWebhookConfiguration webhooks = manifests.one(ValidatingWebhookConfiguration.class);
+        String called = webhooks.getWebhooks().get(0).getClientConfig().getService().getName();
+        Service service = manifests.named(Service.class, called)
+                .orElseThrow(() -> new AssertionError(target + ": no Service " + called + " for the webhooks"));
+        return new Controller(manifests, manifests.one(Deployment.class), service, webhooks);
     }
 
     String namespace() {

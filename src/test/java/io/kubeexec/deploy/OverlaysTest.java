@@ -2,10 +2,12 @@ package io.kubeexec.deploy;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.kubeexec.controller.config.Flag;
+import io.kubeexec.controller.handover.HandoverPeers;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +97,22 @@ class OverlaysTest {
             assertThat(controller.envValue(Flag.LEADER_ELECT.envName())).contains("true");
             assertThat(controller.deployment().getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
                     .as("a rollout never drops below the replica count").isZero();
+        }
+
+        @Test
+        void aStoppingReplicaHandsItsWorkToTheReadyOthersThroughAHeadlessService() {
+            String peers = controller.envValue(Flag.HANDOVER_PEERS.envName()).orElseThrow();
+            Service headless = controller.manifests().named(Service.class, peers)
+                    .orElseThrow(() -> new AssertionError("-handover-peers names no Service: " + peers));
+            assertThat(HandoverPeers.parse(peers, ControllerInterface.PORT).isEmpty()).isFalse();
+            assertThat(headless.getMetadata().getNamespace()).as("resolved as a short name").isEqualTo(
+                    controller.namespace());
+            assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
+            assertThat(headless.getSpec().getPublishNotReadyAddresses()).as("only ready replicas").isNotEqualTo(true);
+            assertThat(controller.podLabels()).containsAllEntriesOf(headless.getSpec().getSelector());
+            assertThat(headless.getSpec().getPorts()).singleElement().satisfies(port ->
+                    assertThat(controller.containerPort(port.getTargetPort())).isEqualTo(ControllerInterface.PORT)
+                            .isEqualTo(port.getPort()));
         }
 
         @Test

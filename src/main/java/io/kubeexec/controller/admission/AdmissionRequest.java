@@ -116,6 +116,39 @@ public record AdmissionRequest(
                 request.path("oldObject"));
     }
 
+    /**
+     * This request as an AdmissionReview again, with what the decisions read and nothing else, so that another
+     * replica's webhook decides it the same way (the hand-over at shutdown). {@code parse} of the result gives back an
+     * equal request.
+     */
+    public byte[] replayable() {
+        ObjectNode review = JSON.createObjectNode();
+        review.put("apiVersion", apiVersion);
+        review.put("kind", "AdmissionReview");
+        ObjectNode request = review.putObject("request");
+        request.put("uid", uid);
+        request.put("operation", operation);
+        request.putObject("resource").put("group", "").put("version", "v1").put("resource", resource);
+        request.put("subResource", subResource);
+        request.put("namespace", namespace);
+        request.put("name", name);
+        ObjectNode userInfo = request.putObject("userInfo");
+        userInfo.put("username", username);
+        groups.forEach(userInfo.putArray("groups")::add);
+        request.put("dryRun", dryRun);
+        if (!object.isMissingNode()) {
+            request.set("object", object);
+        }
+        if (!oldObject.isMissingNode()) {
+            request.set("oldObject", oldObject);
+        }
+        try {
+            return JSON.writeValueAsBytes(review);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a parsed review cannot be written back: " + e.getMessage(), e);
+        }
+    }
+
     /** The request's fields the decisions read, as a tree; {@code object} and {@code oldObject} pruned. */
     private static void readRequest(JsonParser parser, ObjectNode request) throws IOException {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {

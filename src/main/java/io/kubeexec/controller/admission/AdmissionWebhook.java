@@ -1,6 +1,8 @@
 package io.kubeexec.controller.admission;
 
 import io.kubeexec.controller.metrics.Metrics;
+import io.kubeexec.controller.pending.Replay;
+import io.kubeexec.controller.pending.UnrecordableGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,6 +10,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -19,9 +22,21 @@ public final class AdmissionWebhook {
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionWebhook.class);
     static final String OVERLOADED = "kube-exec-controller is overloaded, retry shortly";
     private static final long EXEMPT_WARNING_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    static final String NO_HANDOVER_WHILE_STOPPING =
+            "this kube-exec-controller replica is shutting down and takes no handed-over work";
+    /** Set by a replica that hands its unrecorded work over to this one at shutdown (its instance name). */
+    public static final String HANDOVER_HEADER = "Kube-Exec-Controller-Handover";
 
-    /** The answer, and the work for a queue ({@code interact}, {@code extend}) or none. */
-    public record Reply(int status, String body, String queue, Object work, String apiVersion, String uid) {
+    /**
+     * The answer, and the work for a queue ({@code interact}, {@code extend}) or none; with work, what a peer would
+     * need to take it over.
+     */
+    public record Reply(int status, String body, String queue, Object work, String apiVersion, String uid,
+            Replay replay) {
+
+        Reply(int status, String body, String queue, Object work, String apiVersion, String uid) {
+            this(status, body, queue, work, apiVersion, uid, null);
+        }
 
         static Reply http(int status, String message) {
             return new Reply(status, AdmissionResponse.error(status, message), null, null, null, null);
@@ -37,10 +52,16 @@ public final class AdmissionWebhook {
     private final Metrics metrics;
     private final AtomicLong nextExemptWarning = new AtomicLong(System.nanoTime());
     private final AtomicLong suppressedExemptWarnings = new AtomicLong();
+    private final UnrecordableGate unrecordable;
+    private final BooleanSupplier stopping;
 
+    /**
+     * {@code unrecordable} may deny an interaction the controller cannot record now (-on-unrecordable);
+     * {@code stopping} is true from SIGTERM on, when work handed over by another replica is refused.
+     */
     public AdmissionWebhook(InteractionClassifier classifier, PodUpdatePolicy podUpdatePolicy,
             NamespaceExemption exemption, long maxBodyBytes, boolean denyWhenQueueFull, Clock clock,
-            Metrics metrics) {
+            Metrics metrics, UnrecordableGate unrecordable, BooleanSupplier stopping) {
         this.classifier = classifier;
         this.podUpdatePolicy = podUpdatePolicy;
         this.exemption = exemption;
@@ -48,20 +69,37 @@ public final class AdmissionWebhook {
         this.denyWhenQueueFull = denyWhenQueueFull;
         this.clock = clock;
         this.metrics = metrics;
+        this.unrecordable = unrecordable;
+        this.stopping = stopping;
     }
 
-    /** {@code /admit-pod-interaction}: CONNECT on pods/exec, pods/attach and pods/portforward. Always allowed. */
+    /**
+     * {@code /admit-pod-interaction}: CONNECT on pods/exec, pods/attach and pods/portforward. Allowed, unless the
+     * queue stays full or the controller cannot record interactions (with the -on-queue-full and -on-unrecordable
+     * that say so).
+     */
     public Reply interaction(String method, byte[] body) {
-        return handle("/admit-pod-interaction", method, body, this::decideInteraction);
+        return interaction(method, body, null);
+    }
+
+    /** As {@link #interaction(String, byte[])}; {@code handoverFrom}: the handing-over replica, or null. */
+    public Reply interaction(String method, byte[] body, String handoverFrom) {
+        return handle("/admit-pod-interaction", method, body, handoverFrom, this::decideInteraction);
     }
 
     /** {@code /admit-pod-update}: UPDATE on pods and pods/ephemeralcontainers. */
     public Reply podUpdate(String method, byte[] body) {
-        return handle("/admit-pod-update", method, body, this::decidePodUpdate);
+        return podUpdate(method, body, null);
+    }
+
+    /** As {@link #podUpdate(String, byte[])}; {@code handoverFrom}: the handing-over replica, or null. */
+    public Reply podUpdate(String method, byte[] body, String handoverFrom) {
+        return handle("/admit-pod-update", method, body, handoverFrom, this::decidePodUpdate);
     }
 
     /** The HTTP checks and parsing both webhooks share, timed for the latency histogram. */
-    private Reply handle(String path, String method, byte[] body, Function<AdmissionRequest, Reply> decide) {
+    private Reply handle(String path, String method, byte[] body, String handoverFrom,
+            Function<AdmissionRequest, Reply> decide) {
         long started = System.nanoTime();
         Reply reply;
         Optional<Reply> rejected = checkHttp(method, body);
@@ -69,7 +107,20 @@ public final class AdmissionWebhook {
             reply = rejected.get();
         } else {
             try {
-                reply = decide.apply(AdmissionRequest.parse(body));
+                AdmissionRequest request = AdmissionRequest.parse(body);
+                if (handoverFrom != null && stopping.getAsBoolean()) {
+                    // Work handed over by a replica that is stopping must not land on one that is stopping too.
+                    LOG.info("pod={}/{} decision=denied: handed over by {} while this replica is stopping",
+                            request.namespace(), request.name(), handoverFrom);
+                    reply = new Reply(200, AdmissionResponse.denied(request.apiVersion(), request.uid(),
+                            NO_HANDOVER_WHILE_STOPPING), null, null, request.apiVersion(), request.uid());
+                } else {
+                    reply = decide.apply(request);
+                    if (reply.work() != null) {
+                        reply = new Reply(reply.status(), reply.body(), reply.queue(), reply.work(),
+                                reply.apiVersion(), reply.uid(), new Replay(path, request));
+                    }
+                }
             } catch (AdmissionRequest.MalformedReviewException e) {
                 LOG.warn("Rejected a malformed review on {}: {}", path, e.getMessage());
                 reply = Reply.http(400, e.getMessage());
@@ -101,9 +152,23 @@ public final class AdmissionWebhook {
                     i.namespace(), i.pod(), i.username(), i.kind().label());
             return new Reply(200, allowed, null, null, request.apiVersion(), request.uid());
         }
+        Optional<Reply> unrecordable = unrecordable(request, i);
+        if (unrecordable.isPresent()) {
+            return unrecordable.get();
+        }
         LOG.info("pod={}/{} user={} kind={} container={} decision=allowed, queued to record the interaction",
                 i.namespace(), i.pod(), i.username(), i.kind().label(), i.container());
         return new Reply(200, allowed, "interact", i, request.apiVersion(), request.uid());
+    }
+
+    /** -on-unrecordable=deny: the interaction is denied while the controller cannot record interactions. */
+    private Optional<Reply> unrecordable(AdmissionRequest request, Interaction i) {
+        return unrecordable.refusal().map(message -> {
+            LOG.warn("pod={}/{} user={} kind={} container={} decision=denied: {}", i.namespace(), i.pod(),
+                    i.username(), i.kind().label(), i.container(), message);
+            return new Reply(200, AdmissionResponse.denied(request.apiVersion(), request.uid(), message), null, null,
+                    request.apiVersion(), request.uid());
+        });
     }
 
     private Reply decidePodUpdate(AdmissionRequest request) {
@@ -137,6 +202,10 @@ public final class AdmissionWebhook {
         }
         if (verdict.interaction().isPresent()) {
             Interaction i = verdict.interaction().get();
+            Optional<Reply> unrecordable = unrecordable(request, i);
+            if (unrecordable.isPresent()) {
+                return unrecordable.get();
+            }
             LOG.info("pod={} user={} kind={} container={} decision=allowed, queued to record the interaction",
                     pod, i.username(), i.kind().label(), i.container());
             return new Reply(200, allowed, "interact", i, request.apiVersion(), request.uid());

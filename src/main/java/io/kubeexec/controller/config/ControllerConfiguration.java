@@ -4,10 +4,14 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kubeexec.controller.admission.AdmissionWebhook;
 import io.kubeexec.controller.admission.InteractionClassifier;
 import io.kubeexec.controller.admission.NamespaceExemption;
 import io.kubeexec.controller.admission.PodUpdatePolicy;
+import io.kubeexec.controller.handover.DrainWatch;
+import io.kubeexec.controller.handover.PeerHandover;
+import io.kubeexec.controller.handover.PeerTrust;
 import io.kubeexec.controller.health.Health;
 import io.kubeexec.controller.http.WebhookUndertowComponent;
 import io.kubeexec.controller.decision.EvictionSchedule;
@@ -19,9 +23,13 @@ import io.kubeexec.controller.kube.LeaderElection;
 import io.kubeexec.controller.kube.PodEvents;
 import io.kubeexec.controller.decision.TrackingOptOut;
 import io.kubeexec.controller.decision.TtlPolicy;
+import io.kubeexec.controller.decision.UnrecordableRule;
 import io.kubeexec.controller.metrics.Metrics;
 import io.kubeexec.controller.observe.Observations;
 import io.kubeexec.controller.tls.ClientCertificateTrust;
+import io.kubeexec.controller.pending.FailedCalls;
+import io.kubeexec.controller.pending.PendingWork;
+import io.kubeexec.controller.pending.UnrecordableGate;
 import io.kubeexec.controller.tls.ReloadingKeyManager;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -41,11 +49,13 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 
 /**
@@ -66,8 +76,10 @@ public class ControllerConfiguration implements CamelConfiguration {
 
         NamespaceExemption exemption = new NamespaceExemption(settings.controllerNamespace(), settings.namespaceAllowlist());
         Metrics metrics = new Metrics();
+        PendingWork pending = new PendingWork(clock);
         for (String queue : List.of("interact", "extend")) {
             metrics.queueDepth(queue, () -> queueDepth(context, queue));
+            metrics.pending(queue, () -> pending.size(queue));
         }
         PodEvents events = new PodEvents(clock, instance, settings.dryRun());
         Health health = new Health(client::getKubernetesVersion);
@@ -77,14 +89,21 @@ public class ControllerConfiguration implements CamelConfiguration {
 
         bind(context, "clock", clock);
         bind(context, "kubernetesClient", client);
-        bind(context, "tls", tls(settings, clock));
+        ReloadingKeyManager keyPair = new ReloadingKeyManager(settings.certPath(), settings.keyPath(), clock);
+        bind(context, "tls", tls(keyPair, settings, clock));
         bind(context, "health", health);
         bind(context, "undertow", new WebhookUndertowComponent(settings.maxBodyBytes(), settings.requestTimeout()));
         bind(context, "admissionWebhook", new AdmissionWebhook(
                 new InteractionClassifier(settings.detectPortForward()),
                 new PodUpdatePolicy(settings.keys(), settings.maxExtension(), settings.detectDebug(),
                         settings.extensionGroups()),
-                exemption, settings.maxBodyBytes(), settings.denyWhenQueueFull(), clock, metrics));
+                exemption, settings.maxBodyBytes(), settings.denyWhenQueueFull(), clock, metrics,
+                new UnrecordableGate(new UnrecordableRule(settings.denyWhenUnrecordable(),
+                        settings.unrecordableAfter()), pending, clock,
+                        interaction -> probe(client, interaction.namespace(), interaction.pod())),
+                health::draining));
+        bind(context, "pendingWork", pending);
+        bind(context, "failedCalls", new FailedCalls(pending));
         bind(context, "interactionRecorder", new InteractionRecorder(client, settings.keys(),
                 new TtlPolicy(settings.keys(), settings.ttl(), settings.maxTtl()), new TrackingOptOut(settings.keys()),
                 events));
@@ -100,7 +119,10 @@ public class ControllerConfiguration implements CamelConfiguration {
             RouteExclusions.install(context, settings.routesExclude());
         }
 
-        context.getManagementStrategy().addEventNotifier(new Lifecycle(health, leadership, settings));
+        PeerHandover handover = settings.handoverPeers().isEmpty() ? null : new PeerHandover(settings.handoverPeers(),
+                handoverTls(keyPair, settings), instance, clock);
+        context.getManagementStrategy().addEventNotifier(new Lifecycle(health, leadership, settings,
+                new DrainWatch(context, pending, handover, metrics, clock)));
         LOG.info("kube-exec-controller on port {}: ttl={}s, scan every {}, queues interact={} extend={}, "
                         + "allowlist={} (never tracked: kube-system, {}), dry-run={}, evict-bare-pods={}, leader-elect={}, "
                         + "client certificates required: {}",
@@ -143,8 +165,33 @@ public class ControllerConfiguration implements CamelConfiguration {
         return new KubernetesClientBuilder().withConfig(config.build()).build();
     }
 
-    static SSLContextParameters tls(Settings settings, Clock clock) {
-        ReloadingKeyManager keyManager = new ReloadingKeyManager(settings.certPath(), settings.keyPath(), clock);
+    /**
+     * Reads a pod, as the interact worker's first call does: an answer, even 403 or 404, means the API server can be
+     * reached; no answer (the client reports no status code), 5xx or 429 means it cannot (yet).
+     */
+    private static void probe(KubernetesClient client, String namespace, String pod) {
+        try {
+            client.pods().inNamespace(namespace).withName(pod).get();
+        } catch (KubernetesClientException e) {
+            boolean answered = e.getCode() >= 200 && e.getCode() < 500 && e.getCode() != 429;
+            if (!answered) {
+                throw e;
+            }
+        }
+    }
+
+    /** The hand-over's client: this replica's key pair as client certificate, trusting peers by certificate. */
+    private static SSLContext handoverTls(ReloadingKeyManager keyPair, Settings settings) {
+        try {
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(new KeyManager[] {keyPair}, new TrustManager[] {new PeerTrust(settings.certPath())}, null);
+            return tls;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS for the hand-over: " + e.getMessage(), e);
+        }
+    }
+
+    static SSLContextParameters tls(ReloadingKeyManager keyManager, Settings settings, Clock clock) {
         KeyManagersParameters keyManagers = new KeyManagersParameters() {
             @Override
             public KeyManager[] createKeyManagers() {
@@ -194,11 +241,13 @@ public class ControllerConfiguration implements CamelConfiguration {
         private final Health health;
         private final LeaderElection leadership;
         private final Settings settings;
+        private final DrainWatch drain;
 
-        Lifecycle(Health health, LeaderElection leadership, Settings settings) {
+        Lifecycle(Health health, LeaderElection leadership, Settings settings, DrainWatch drain) {
             this.health = health;
             this.leadership = leadership;
             this.settings = settings;
+            this.drain = drain;
         }
 
         @Override
@@ -210,9 +259,10 @@ public class ControllerConfiguration implements CamelConfiguration {
                 LOG.info("Stopping: readiness is 503; the listener stops in {}, then the queues drain",
                         settings.raw().get(Flag.SHUTDOWN_DELAY));
                 Thread.sleep(settings.shutdownDelay().toMillis());
+                drain.drainStarting();
             } else if (event instanceof CamelEvent.CamelContextStoppedEvent) {
                 leadership.stop();
-                LOG.info("Stopped: the queues are drained");
+                drain.stopped();
             }
         }
 

@@ -46,7 +46,13 @@ public enum Flag {
     CLIENT_CA_PATH("client-ca-path",
             "PEM CA certificate(s): the webhook port then requires a client certificate they signed (mutual TLS); empty: off"),
     CONTROLLER_NAMESPACE("controller-namespace",
-            "the controller's own namespace, never tracked like kube-system (default: $POD_NAMESPACE, else kube-exec-controller)");
+            "the controller's own namespace, never tracked like kube-system (default: $POD_NAMESPACE, else kube-exec-controller)"),
+    ON_UNRECORDABLE("on-unrecordable", "when the API server cannot be reached and the oldest unrecorded interaction has"
+            + " waited longer than -unrecordable-after: allow new interactions (held in memory) or deny them (allow|deny)"),
+    UNRECORDABLE_AFTER("unrecordable-after",
+            "how long the oldest unrecorded interaction may wait before -on-unrecordable=deny denies (Go duration)"),
+    HANDOVER_PEERS("handover-peers", "replicas that take over unrecorded work at shutdown: comma-separated"
+            + " https://host:port URLs or DNS names (name[:port], e.g. a headless Service); this process is left out");
 
     private final String flagName;
     private final String usage;

@@ -3,6 +3,7 @@ package io.kubeexec.controller.config;
 import io.kubeexec.contract.GoDuration;
 import io.kubeexec.contract.PodKeys;
 import io.kubeexec.controller.admission.NamespaceExemption;
+import io.kubeexec.controller.handover.HandoverPeers;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,9 @@ public record Settings(
         String leaseNamespace,
         String controllerNamespace,
         Optional<Path> clientCaPath,
+        boolean denyWhenUnrecordable,
+        Duration unrecordableAfter,
+        HandoverPeers handoverPeers,
         Map<Flag, String> raw) {
 
     private static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error");
@@ -72,6 +76,14 @@ public record Settings(
         String onQueueFull = raw.get(Flag.ON_QUEUE_FULL).trim();
         if (!onQueueFull.equals("deny") && !onQueueFull.equals("allow")) {
             throw invalid(Flag.ON_QUEUE_FULL, raw, "must be deny or allow");
+        }
+        String onUnrecordable = raw.get(Flag.ON_UNRECORDABLE).trim();
+        if (!onUnrecordable.equals("deny") && !onUnrecordable.equals("allow")) {
+            throw invalid(Flag.ON_UNRECORDABLE, raw, "must be allow or deny");
+        }
+        Duration unrecordableAfter = duration(Flag.UNRECORDABLE_AFTER, raw);
+        if (unrecordableAfter.toMillis() < 1000) {
+            throw invalid(Flag.UNRECORDABLE_AFTER, raw, "must be at least 1s");
         }
         String apiServer = raw.get(Flag.API_SERVER).trim();
         if (!apiServer.isEmpty() && !apiServer.matches("https?://.+")) {
@@ -105,6 +117,12 @@ public record Settings(
         int healthPort = (int) integer(Flag.HEALTH_PORT, raw, 1, 65535);
         if (healthPort == port) {
             throw invalid(Flag.HEALTH_PORT, raw, "must differ from -port: the webhook port serves only the webhooks");
+        }
+        HandoverPeers handoverPeers;
+        try {
+            handoverPeers = HandoverPeers.parse(raw.get(Flag.HANDOVER_PEERS), port);
+        } catch (IllegalArgumentException e) {
+            throw invalid(Flag.HANDOVER_PEERS, raw, e.getMessage());
         }
         String leaseNamespace = raw.get(Flag.LEASE_NAMESPACE).trim();
         if (leaseNamespace.isEmpty()) {
@@ -149,6 +167,9 @@ public record Settings(
                 leaseNamespace,
                 controllerNamespace,
                 optionalReadableFile(Flag.CLIENT_CA_PATH, raw),
+                onUnrecordable.equals("deny"),
+                unrecordableAfter,
+                handoverPeers,
                 Map.copyOf(raw));
     }
 

@@ -14,6 +14,18 @@ final class KubernetesCalls {
     }
 
     static RetryableFailure retryable(String what, KubernetesClientException e) {
-        return new RetryableFailure(what + " failed (HTTP " + e.getCode() + "): " + e.getMessage());
+        return new RetryableFailure(what + " failed (HTTP " + e.getCode() + "): " + e.getMessage() + noAnswer(e));
+    }
+
+    /** Without a status code, the client's message says only that the call failed; its cause says why. */
+    private static String noAnswer(KubernetesClientException e) {
+        if (e.getCode() > 0) {
+            return "";
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? "" : " (" + root + ")";
     }
 }

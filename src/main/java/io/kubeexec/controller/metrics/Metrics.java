@@ -33,11 +33,15 @@ public final class Metrics {
                 "Eviction attempts by result (evicted, pdb_blocked, gone, error; skipped: due, but kept by policy).");
         help.put("queue_rejections_total", "Requests that found a queue full after the enqueue timeout.");
         help.put("queue_depth", "Items waiting in a queue.");
+        help.put("pending", "Work accepted and not recorded yet: queued, being recorded, or waiting to be retried.");
+        help.put("lost_total",
+                "Work accepted and never recorded: still pending when the process exited, and not handed over.");
         // Every series exists from the start, so a scrape shows it before it first moves.
         register("interactions_total", "kind", "exec", "attach", "cp", "portforward", "debug");
         register("extensions_total", "result", "granted", "denied");
         register("evictions_total", "result", "evicted", "pdb_blocked", "gone", "error", "skipped");
         register("queue_rejections_total", "queue", "interact", "extend");
+        register("lost_total", "queue", "interact", "extend");
     }
 
     public void interaction(String kind) {
@@ -63,6 +67,15 @@ public final class Metrics {
 
     public void queueDepth(String queue, LongSupplier depth) {
         gauges.put(series("queue_depth", "queue", queue), depth);
+    }
+
+    public void pending(String queue, LongSupplier pending) {
+        gauges.put(series("pending", "queue", queue), pending);
+    }
+
+    /** Accepted work that the process gave up on when it exited. */
+    public void lost(String queue) {
+        count("lost_total", "queue", queue);
     }
 
     public void admissionLatency(long nanos) {

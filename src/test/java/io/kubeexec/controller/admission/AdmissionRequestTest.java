@@ -180,4 +180,19 @@ class AdmissionRequestTest {
         assertThat(AdmissionResponse.error(400, "body is not JSON: x"))
                 .isEqualTo("{\"code\":400,\"error\":\"body is not JSON: x\"}");
     }
+
+    @ParameterizedTest(name = "{0} is replayed as a review that reads back the same")
+    @MethodSource("queuedReviews")
+    void aReplayedReviewReadsBackAsTheSameRequest(String fixture) throws Exception {
+        AdmissionRequest request = parse(io.kubeexec.controller.support.TestController.fixture(fixture));
+
+        AdmissionRequest replayed = AdmissionRequest.parse(request.replayable());
+
+        assertThat(replayed).isEqualTo(request);
+    }
+
+    static Stream<String> queuedReviews() {
+        return Stream.of("exec.json", "exec-v1beta1.json", "cp.json", "attach-no-command.json", "exec-no-container.json",
+                "extension-valid.json", "label-removal.json", "exec-dry-run.json");
+    }
 }

@@ -35,6 +35,19 @@ public final class Reviews {
         return review.toString();
     }
 
+    /** An UPDATE that sets an ordinary label on {@code before}: no protected label, no extension. */
+    public static String relabel(Pod before, String key, String value, String username) {
+        ObjectNode review = base("UPDATE", before.getMetadata().getNamespace(), before.getMetadata().getName(),
+                username, "");
+        ObjectNode request = (ObjectNode) review.get("request");
+        ObjectNode old = JSON.valueToTree(before);
+        ObjectNode updated = old.deepCopy();
+        ((ObjectNode) updated.with("metadata")).with("labels").put(key, value);
+        request.set("oldObject", old);
+        request.set("object", updated);
+        return review.toString();
+    }
+
     private static ObjectNode base(String operation, String namespace, String pod, String username,
             String subResource) {
         ObjectNode review = JSON.createObjectNode();

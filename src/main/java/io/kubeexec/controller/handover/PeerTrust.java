@@ -1,0 +1,120 @@
+package io.kubeexec.controller.handover;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Which peers this replica hands its work to: those that present this replica's own serving certificate, or one
+ * issued by a CA in the {@code ca.crt} next to it (the Secret a cert-manager Certificate writes, mounted by every
+ * replica), so a peer that reloaded a renewed certificate before this one is still trusted. Peers are reached by
+ * address (a headless Service's endpoints), which the certificate does not name, so host names are not checked:
+ * the trust is the certificate itself. Both files are read at each hand-over, so a rotation is always seen.
+ */
+public final class PeerTrust extends X509ExtendedTrustManager {
+
+    private final Path certPath;
+
+    public PeerTrust(Path certPath) {
+        this.certPath = certPath;
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        trusted().checkServerTrusted(chain, authType);
+    }
+
+    // The socket and engine variants would also check the host name against the URL's address.
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+        checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+        checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        throw new CertificateException("the hand-over client trusts servers only");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+        checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+        checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+    }
+
+    /** The certificates trusted now: this replica's chain, and the CAs beside it. */
+    List<X509Certificate> anchors() throws CertificateException {
+        List<X509Certificate> anchors = new ArrayList<>(read(certPath));
+        Path ca = certPath.resolveSibling("ca.crt");
+        if (Files.isReadable(ca)) {
+            anchors.addAll(read(ca));
+        }
+        return anchors;
+    }
+
+    private X509TrustManager trusted() throws CertificateException {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (X509Certificate anchor : anchors()) {
+                store.setCertificateEntry("anchor-" + i++, anchor);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+            factory.init(store);
+            for (TrustManager manager : factory.getTrustManagers()) {
+                if (manager instanceof X509TrustManager x509) {
+                    return x509;
+                }
+            }
+            throw new CertificateException("no X509 trust manager available");
+        } catch (GeneralSecurityException | IOException e) {
+            throw new CertificateException("cannot build the peers' trust from " + certPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<X509Certificate> read(Path pem) throws CertificateException {
+        try {
+            List<X509Certificate> certificates = new ArrayList<>();
+            for (Certificate certificate : CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(pem)))) {
+                certificates.add((X509Certificate) certificate);
+            }
+            return certificates;
+        } catch (IOException e) {
+            throw new CertificateException("cannot read " + pem + ": " + e.getMessage(), e);
+        }
+    }
+}

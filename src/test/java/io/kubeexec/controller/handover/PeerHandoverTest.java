@@ -3,6 +3,7 @@ package io.kubeexec.controller.handover;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.kubeexec.controller.admission.AdmissionRequest;
 import io.kubeexec.controller.admission.AdmissionResponse;
@@ -11,6 +12,7 @@ import io.kubeexec.controller.pending.PendingWork;
 import io.kubeexec.controller.pending.Replay;
 import io.kubeexec.controller.support.Reviews;
 import io.kubeexec.controller.support.TestController;
+import io.kubeexec.controller.tls.ClientCertificateTrust;
 import io.kubeexec.controller.tls.PemKeyStore;
 import io.kubeexec.controller.tls.ReloadingKeyManager;
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +34,7 @@ import java.util.function.Function;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -132,6 +135,17 @@ class PeerHandoverTest {
     }
 
     @Test
+    void wherePeersRequireAClientCertificateThisReplicaPresentsItsServingCertificate() throws Exception {
+        List<Received> received = new CopyOnWriteArrayList<>();
+        int peer = peer(CERT, KEY, received, review -> allowed(review), CERT);
+
+        PeerHandover.Result result = handover("https://127.0.0.1:" + peer).offer(items(2), in(10));
+
+        assertThat(result.handedOver()).hasSize(2);
+        assertThat(received).hasSize(2);
+    }
+
+    @Test
     void nothingIsSentOnceTheShutdownBudgetIsSpent() throws Exception {
         List<Received> received = new CopyOnWriteArrayList<>();
         int peer = peer(CERT, KEY, received, review -> allowed(review));
@@ -163,13 +177,27 @@ class PeerHandoverTest {
     /** A fake peer webhook on 127.0.0.1 serving {@code cert}, answering each review with {@code answer}. */
     private int peer(Path cert, Path key, List<Received> received, Function<JsonNode, String> answer)
             throws Exception {
+        return peer(cert, key, received, answer, null);
+    }
+
+    /** With {@code clientCa}, the peer requires a client certificate it issued, as -client-ca-path does. */
+    private int peer(Path cert, Path key, List<Received> received, Function<JsonNode, String> answer, Path clientCa)
+            throws Exception {
         KeyStore keys = PemKeyStore.load(cert, key);
         KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         factory.init(keys, PemKeyStore.PASSWORD);
         SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(factory.getKeyManagers(), null, null);
+        tls.init(factory.getKeyManagers(), clientCa == null ? null
+                : new TrustManager[] {new ClientCertificateTrust(clientCa, Clock.systemUTC())}, null);
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(tls));
+        server.setHttpsConfigurator(new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters parameters) {
+                SSLParameters ssl = tls.getDefaultSSLParameters();
+                ssl.setNeedClientAuth(clientCa != null);
+                parameters.setSSLParameters(ssl);
+            }
+        });
         server.createContext("/", exchange -> {
             JsonNode review = JSON.readTree(exchange.getRequestBody());
             received.add(new Received(exchange.getRequestURI().getPath(),

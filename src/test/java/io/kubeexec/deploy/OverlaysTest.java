@@ -110,6 +110,9 @@ class OverlaysTest {
             assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
             assertThat(headless.getSpec().getPublishNotReadyAddresses()).as("only ready replicas").isNotEqualTo(true);
             assertThat(controller.podLabels()).containsAllEntriesOf(headless.getSpec().getSelector());
+            // Presented as a client certificate to the peer, which mutual TLS checks.
+            assertThat(certificateWritingTo(ControllerInterface.TLS_SECRET).spec().usages())
+                    .contains(CertManager.Usage.CLIENT_AUTH);
             assertThat(headless.getSpec().getPorts()).singleElement().satisfies(port ->
                     assertThat(controller.containerPort(port.getTargetPort())).isEqualTo(ControllerInterface.PORT)
                             .isEqualTo(port.getPort()));

@@ -18,8 +18,8 @@ import java.util.Optional;
  * too slowly to finish in time: the reserve covers stopping the workers (well under a second), one HTTPS request per
  * item to the peer (a few milliseconds each) and the log lines, before the kubelet's SIGKILL.</li>
  * </ul>
- * Without peers there is nothing to hand over to: the drain waits its whole timeout, since the API server may come
- * back.
+ * Without peers, or while none accepts a connection, there is nothing to hand over to: the drain waits its whole
+ * timeout, since the API server may come back.
  */
 public final class HandoverTiming {
 

@@ -28,6 +28,7 @@ public final class DrainWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(DrainWatch.class);
     private static final long LOOK_EVERY_MILLIS = 200;
+    private static final Duration LOOK_FOR_PEERS_EVERY = Duration.ofSeconds(2);
     /** Time still given to the hand-over when the drain ran its whole timeout (then the SIGKILL is near). */
     private static final Duration LAST_CHANCE = Duration.ofSeconds(2);
 
@@ -110,15 +111,29 @@ public final class DrainWatch {
     }
 
     private void watch(HandoverTiming timing) {
+        boolean toldNoPeer = false;
+        Instant nextPeerLook = Instant.MIN;
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 Instant now = clock.instant();
                 Optional<Duration> sinceWorkDone = pending.lastDone().map(done -> Duration.between(done, now));
                 HandoverTiming.Decision decision = timing.decide(true, pending.size(),
                         Duration.between(drainStarted, now), sinceWorkDone, pending.latestApiOutcome());
-                if (decision.handOver() && cutDrainShort()) {
-                    LOG.info("Handing over instead of waiting: {}", decision.reason());
-                    return;
+                if (decision.handOver() && !now.isBefore(nextPeerLook)) {
+                    // With no peer to take the work, the drain keeps its chance that the API server comes back.
+                    if (handover.anyPeerListens()) {
+                        if (cutDrainShort()) {
+                            LOG.info("Handing over instead of waiting: {}", decision.reason());
+                            return;
+                        }
+                    } else {
+                        nextPeerLook = clock.instant().plus(LOOK_FOR_PEERS_EVERY);
+                        if (!toldNoPeer) {
+                            LOG.warn("Not handing over ({}): no peer listens; waiting for the API server instead",
+                                    decision.reason());
+                            toldNoPeer = true;
+                        }
+                    }
                 }
                 Thread.sleep(LOOK_EVERY_MILLIS);
             }

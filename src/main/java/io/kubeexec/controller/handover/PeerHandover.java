@@ -8,6 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,6 +52,7 @@ public final class PeerHandover {
      * machine, so four connections hand over 500 items (a full queue) in seconds without a burst of handshakes.
      */
     private static final int IN_FLIGHT = 4;
+    private static final int CONNECT_WITHIN_MILLIS = 1000;
 
     /** What happened to the work offered. */
     public record Result(List<PendingWork.Item> handedOver, List<PendingWork.Item> notHandedOver,
@@ -67,6 +70,23 @@ public final class PeerHandover {
         this.tls = tls;
         this.instance = instance;
         this.clock = clock;
+    }
+
+    /**
+     * Whether any peer accepts a connection now: without one, stopping the drain to hand over would only lose the
+     * chance that the API server comes back in time. A connection, not a review: asking would have side effects.
+     */
+    public boolean anyPeerListens() {
+        for (URI peer : peers.resolve()) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(peer.getHost().replaceAll("^\\[|\\]$", ""),
+                        peer.getPort() == -1 ? 443 : peer.getPort()), CONNECT_WITHIN_MILLIS);
+                return true;
+            } catch (IOException e) {
+                LOG.debug("Peer {} does not listen: {}", peer, e.toString());
+            }
+        }
+        return false;
     }
 
     /** Offers {@code items}, oldest first, to one peer after the other, until {@code deadline}. */

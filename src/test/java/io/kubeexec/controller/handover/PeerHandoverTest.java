@@ -146,6 +146,17 @@ class PeerHandoverTest {
     }
 
     @Test
+    void aPeerListensOnlyWhereAListenerIs() throws Exception {
+        List<Received> received = new CopyOnWriteArrayList<>();
+        int peer = peer(CERT, KEY, received, review -> allowed(review));
+        int nobody = TestController.freePort();
+
+        assertThat(handover("https://127.0.0.1:" + nobody + ",https://127.0.0.1:" + peer).anyPeerListens()).isTrue();
+        assertThat(handover("https://127.0.0.1:" + nobody).anyPeerListens()).isFalse();
+        assertThat(received).as("a connection, not a review").isEmpty();
+    }
+
+    @Test
     void nothingIsSentOnceTheShutdownBudgetIsSpent() throws Exception {
         List<Received> received = new CopyOnWriteArrayList<>();
         int peer = peer(CERT, KEY, received, review -> allowed(review));

@@ -125,12 +125,13 @@ public class ControllerConfiguration implements CamelConfiguration {
                 new DrainWatch(context, pending, handover, metrics, clock)));
         LOG.info("kube-exec-controller on port {}: ttl={}s, scan every {}, queues interact={} extend={}, "
                         + "allowlist={} (never tracked: kube-system, {}), dry-run={}, evict-bare-pods={}, leader-elect={}, "
-                        + "client certificates required: {}",
+                        + "on-unrecordable={} after {}, handover-peers={}, client certificates required: {}",
                 settings.port(), settings.ttl().toSeconds(), settings.raw().get(Flag.SCAN_INTERVAL),
                 settings.interactQueueSize(), settings.extendQueueSize(), settings.namespaceAllowlist(),
                 settings.controllerNamespace(),
                 settings.dryRun(), settings.evictBarePods(), settings.leaderElect(),
-                settings.clientCaPath().map(p -> "yes, signed by " + p).orElse("no"));
+                settings.denyWhenUnrecordable() ? "deny" : "allow", settings.raw().get(Flag.UNRECORDABLE_AFTER),
+                settings.handoverPeers(), settings.clientCaPath().map(p -> "yes, signed by " + p).orElse("no"));
     }
 
     private static long queueDepth(CamelContext context, String queue) {

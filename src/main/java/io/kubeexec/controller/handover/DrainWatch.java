@@ -104,9 +104,8 @@ public final class DrainWatch {
                     + " the drain began)", recorded, took);
         } else {
             LOG.info("Stopped: {} recorded while draining, {} handed over{}, {} lost{} ({} ms after the drain began)",
-                    recorded,
-                    handedOver, handedTo, lost.size(), lost.isEmpty() ? "" : " (the 'Lost:' lines above name them)",
-                    took);
+                    recorded, handedOver, handedTo, lost.size(),
+                    lost.isEmpty() ? "" : " (the 'Lost:' lines above name them)", took);
         }
     }
 

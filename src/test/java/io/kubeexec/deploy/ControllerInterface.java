@@ -54,7 +54,7 @@ final class ControllerInterface {
     /** Leader election: in the controller's own namespace only. */
     static final Set<String> NAMESPACE_PERMISSIONS = Set.of(
             "coordination.k8s.io leases get", "coordination.k8s.io leases create",
-            "coordination.k8s.io leases update");
+            "coordination.k8s.io leases patch");
 
     static final List<String> ADMISSION_REVIEW_VERSIONS = List.of("v1", "v1beta1");
 }

@@ -35,7 +35,7 @@ class RbacPolicyTest {
         assertThat(granted).containsExactlyInAnyOrderElementsOf(ControllerInterface.CLUSTER_PERMISSIONS);
     }
 
-    @ParameterizedTest(name = "{0}: leases get/create/update, in the controller's namespace only, renewing only its own Lease")
+    @ParameterizedTest(name = "{0}: leases get/create/patch, in the controller's namespace only, renewing only its own Lease")
     @FieldSource("TARGETS")
     void leaderElectionIsConfinedToTheOwnNamespaceAndLease(String target) {
         Controller controller = Controller.in(target);
@@ -48,7 +48,7 @@ class RbacPolicyTest {
             assertThat(role.getMetadata().getNamespace()).isEqualTo(controller.namespace());
             granted.addAll(permissions(role.getRules()));
             for (PolicyRule rule : role.getRules()) {
-                if (rule.getVerbs().stream().anyMatch(v -> v.equals("get") || v.equals("update"))) {
+                if (rule.getVerbs().stream().anyMatch(v -> v.equals("get") || v.equals("patch"))) {
                     assertThat(rule.getResourceNames()).containsExactly(ControllerInterface.LEASE_NAME);
                 }
             }

@@ -1,0 +1,84 @@
+package io.kubeexec.cluster;
+
+import io.kubeexec.e2e.Command;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one-node cluster of {@code tools/cluster.sh}, with a real kubelet and containerd, inside its own network
+ * namespace. Everything that talks to it runs in that namespace through {@code tools/cluster.sh exec}: the API
+ * server, the pods and the controller are never reachable from anywhere else.
+ */
+final class LocalCluster implements AutoCloseable {
+
+    private final Map<String, String> env;
+    private final Path dir;
+
+    private LocalCluster(String name) {
+        this.dir = Path.of("/tmp/kube-exec-cluster-" + name);
+        this.env = Map.of("CLUSTER_NAME", name, "CLUSTER_DIR", dir.toString());
+    }
+
+    /** Starts the cluster named {@code name} (a stale one of that name is stopped first). */
+    static LocalCluster up(String name) {
+        LocalCluster cluster = new LocalCluster(name);
+        cluster.script(Duration.ofMinutes(5), "down");
+        Command up = cluster.script(Duration.ofMinutes(20), "up");
+        if (up.exitCode() != 0) {
+            throw new IllegalStateException("tools/cluster.sh up failed:\n" + up.stderr());
+        }
+        return cluster;
+    }
+
+    void importImage(Path tarball, String name) {
+        Command imported = script(Duration.ofMinutes(3), "import", tarball.toAbsolutePath().toString());
+        if (imported.exitCode() != 0) {
+            throw new IllegalStateException("cannot import " + tarball + ":\n" + imported.stderr());
+        }
+        if (!imported.stdout().contains(name) && !imported.stderr().contains(name)) {
+            throw new IllegalStateException(tarball + " did not bring " + name + ":\n" + imported.stdout()
+                    + imported.stderr());
+        }
+    }
+
+    /** {@code kubectl ARGS} against the cluster; the repository's bin/ is on the PATH, so {@code kubectl pi} works. */
+    Command kubectl(String... args) {
+        return kubectl(Duration.ofSeconds(90), args);
+    }
+
+    Command kubectl(Duration timeout, String... args) {
+        List<String> command = new ArrayList<>(List.of("exec", "kubectl"));
+        command.addAll(List.of(args));
+        return script(timeout, command.toArray(String[]::new));
+    }
+
+    /** Any command inside the cluster's network namespace, with its KUBECONFIG. */
+    Command inside(Duration timeout, String... command) {
+        List<String> args = new ArrayList<>(List.of("exec"));
+        args.addAll(List.of(command));
+        return script(timeout, args.toArray(String[]::new));
+    }
+
+    /** The process id of one of the cluster's components (kube-apiserver, kubelet...), from its pid file. */
+    long pid(String component) throws java.io.IOException {
+        return Long.parseLong(java.nio.file.Files.readString(dir.resolve("run/" + component + ".pid")).trim());
+    }
+
+    @Override
+    public void close() {
+        Command down = script(Duration.ofMinutes(5), "down");
+        if (down.exitCode() != 0) {
+            throw new IllegalStateException("tools/cluster.sh down failed:\n" + down.stderr());
+        }
+    }
+
+    private Command script(Duration timeout, String... args) {
+        List<String> command = new ArrayList<>(List.of("tools/cluster.sh"));
+        command.addAll(List.of(args));
+        return Command.run(command, env, timeout);
+    }
+}

@@ -15,6 +15,7 @@ import io.kubeexec.controller.handover.PeerTrust;
 import io.kubeexec.controller.health.Health;
 import io.kubeexec.controller.http.WebhookUndertowComponent;
 import io.kubeexec.controller.decision.EvictionSchedule;
+import io.kubeexec.controller.kube.BackgroundClient;
 import io.kubeexec.controller.kube.EvictionScan;
 import io.kubeexec.controller.kube.Evictor;
 import io.kubeexec.controller.kube.ExtensionRecorder;
@@ -33,6 +34,7 @@ import io.kubeexec.controller.pending.UnrecordableGate;
 import io.kubeexec.controller.tls.ReloadingKeyManager;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.seda.QueueReference;
 import org.apache.camel.component.seda.SedaComponent;
 import org.apache.camel.spi.CamelEvent;
@@ -47,6 +49,7 @@ import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
@@ -71,7 +74,7 @@ public class ControllerConfiguration implements CamelConfiguration {
         Settings settings = Settings.from(flagValues(context.getPropertiesComponent()));
         settings.derivedRouteProperties().forEach(context.getPropertiesComponent()::addOverrideProperty);
         Clock clock = Clock.systemUTC();
-        KubernetesClient client = kubernetesClient(settings);
+        KubernetesClient client = BackgroundClient.build(() -> kubernetesClient(settings));
         String instance = instanceName();
 
         NamespaceExemption exemption = new NamespaceExemption(settings.controllerNamespace(), settings.namespaceAllowlist());
@@ -83,6 +86,8 @@ public class ControllerConfiguration implements CamelConfiguration {
         }
         PodEvents events = new PodEvents(clock, instance, settings.dryRun());
         Health health = new Health(client::getKubernetesVersion);
+        // Readiness waits for the API server's first answer: ask now, while the routes start.
+        health.checkApiNow();
         LeaderElection leadership = settings.leaderElect()
                 ? LeaderElection.start(client, settings.leaseNamespace(), instance)
                 : LeaderElection.always();
@@ -115,6 +120,7 @@ public class ControllerConfiguration implements CamelConfiguration {
 
         bind(context, "observations", new Observations(clock));
         bind(context, "systemTrust", new SSLContextParameters());
+        bind(context, "quartz", quartz());
         if (!settings.routesExclude().isEmpty()) {
             RouteExclusions.install(context, settings.routesExclude());
         }
@@ -201,9 +207,16 @@ public class ControllerConfiguration implements CamelConfiguration {
         };
         SecureSocketProtocolsParameters protocols = new SecureSocketProtocolsParameters();
         protocols.setSecureSocketProtocol(List.of("TLSv1.3", "TLSv1.2"));
-        SSLContextParameters tls = new SSLContextParameters();
+        SSLContextParameters tls = new OneSslContext();
         tls.setKeyManagers(keyManagers);
         tls.setSecureSocketProtocols(protocols);
+        // Without client certificates nothing is verified: no need to read the JVM's CA bundle (~140 certificates).
+        tls.setTrustManagers(new TrustManagersParameters() {
+            @Override
+            public TrustManager[] createTrustManagers() {
+                return new TrustManager[0];
+            }
+        });
         settings.clientCaPath().ifPresent(caPath -> {
             // A caller without a certificate from these CAs fails the handshake: no request of its reaches a route.
             ClientCertificateTrust trust = new ClientCertificateTrust(caPath, clock);
@@ -219,6 +232,33 @@ public class ControllerConfiguration implements CamelConfiguration {
             tls.setServerParameters(server);
         });
         return tls;
+    }
+
+    /**
+     * Every HTTPS endpoint asks for an SSLContext, and they all share one listener: one context serves them all (the
+     * key manager picks up a rotated certificate by itself).
+     */
+    private static final class OneSslContext extends SSLContextParameters {
+        private SSLContext context;
+
+        @Override
+        public synchronized SSLContext createSSLContext(CamelContext camelContext)
+                throws GeneralSecurityException, IOException {
+            if (context == null) {
+                context = super.createSSLContext(camelContext);
+            }
+            return context;
+        }
+    }
+
+    /**
+     * The eviction scan's scheduler: Quartz's defaults, without registering it in JMX (which nothing reads; it started
+     * the platform MBean server).
+     */
+    private static QuartzComponent quartz() {
+        QuartzComponent quartz = new QuartzComponent();
+        quartz.setEnableJmx(false);
+        return quartz;
     }
 
     private static String instanceName() {

@@ -42,6 +42,11 @@ public final class Health {
         checkApi();
     }
 
+    /** Asks the API server now, before the routes are up, so that its first answer is there when they are. */
+    public void checkApiNow() {
+        checkApi();
+    }
+
     public void markDraining() {
         draining.set(true);
     }

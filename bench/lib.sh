@@ -9,14 +9,16 @@ classes=$(dirname "$jar")/bench-classes
 cp_bench="$jar:$lib/*:$classes"
 pids=()
 
-# The helper programs under bench/src (baseline server, fake API server, pod loader), compiled against the
-# controller's own classpath; never part of the product jar.
+# The helper programs under bench/src (baseline servers, fake API server, pod loader), compiled against the
+# controller's own classpath; never part of the product jar. Also as a jar ($classes.jar): an AppCDS archive of the
+# Camel Main baseline can only hold classes from jars.
 build_helpers() {
   local srcs; srcs=$(find "$here/src" -name '*.java')
   if [ ! -d "$classes" ] || [ -n "$(find "$here/src" -name '*.java' -newer "$classes/.built" 2>/dev/null)" ] \
-      || [ ! -f "$classes/.built" ] || [ "$jar" -nt "$classes/.built" ]; then
+      || [ ! -f "$classes/.built" ] || [ "$jar" -nt "$classes/.built" ] || [ ! -f "$classes.jar" ]; then
     mkdir -p "$classes"
-    javac -nowarn -d "$classes" -cp "$jar:$lib/*" $srcs && touch "$classes/.built"
+    javac -nowarn -d "$classes" -cp "$jar:$lib/*" $srcs && jar cf "$classes.jar" -C "$classes" . \
+      && touch "$classes/.built"
   fi
 }
 

@@ -11,11 +11,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 # script, then the line its output must contain: the title of its table and its last line.
 checks=(
-  "admission|^Admission benchmark|^  p99 <= 5 ms at 16 connections, exec-queued"
+  "admission|^Admission benchmark|^  p99 at 16 connections <= baseline + 1 ms, pod-update"
   "decoupling|^Decoupling benchmark|^  once full: "
   "scan-cost|^Scan cost benchmark|^  slowest median scan "
   "eviction-lag|^Eviction lag benchmark|^Goal: p99 <= scan interval"
-  "footprint|^Footprint benchmark|^Goals: ready <= 3 s"
+  "footprint|^Footprint benchmark|^  RSS at 64 connections <= 200 MiB"
   "controller-startup|^run 1: ready|^median: controller ready"
   "startup|^kubectl pi start-up benchmark|^  ratio kubectl pi get / kubectl get pods"
 )

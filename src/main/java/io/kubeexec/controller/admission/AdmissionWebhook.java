@@ -264,13 +264,17 @@ public final class AdmissionWebhook {
                 : error.getClass().getSimpleName() + ": " + error.getMessage()));
     }
 
+    /** A body above -max-body-bytes. */
+    public Reply tooLarge(long length) {
+        return new Reply(413, AdmissionResponse.tooLarge(length, maxBodyBytes), null, null, null, null);
+    }
+
     private Optional<Reply> checkHttp(String method, byte[] body) {
         if (!"POST".equals(method)) {
             return Optional.of(Reply.http(405, "method " + method + " not allowed: AdmissionReviews are POSTed"));
         }
         if (body != null && body.length > maxBodyBytes) {
-            return Optional.of(Reply.http(413, "body of " + body.length + " bytes exceeds the limit of "
-                    + maxBodyBytes + " bytes"));
+            return Optional.of(tooLarge(body.length));
         }
         return Optional.empty();
     }

@@ -92,7 +92,8 @@ public class ControllerConfiguration implements CamelConfiguration {
         ReloadingKeyManager keyPair = new ReloadingKeyManager(settings.certPath(), settings.keyPath(), clock);
         bind(context, "tls", tls(keyPair, settings, clock));
         bind(context, "health", health);
-        bind(context, "undertow", new WebhookUndertowComponent(settings.maxBodyBytes(), settings.requestTimeout()));
+        bind(context, "undertow", new WebhookUndertowComponent(settings.maxBodyBytes(), settings.requestTimeout(),
+                settings.admissionFastPath()));
         bind(context, "admissionWebhook", new AdmissionWebhook(
                 new InteractionClassifier(settings.detectPortForward()),
                 new PodUpdatePolicy(settings.keys(), settings.maxExtension(), settings.detectDebug(),

@@ -6,7 +6,8 @@ MVN ?= mvn -B -ntp
 
 .PHONY: build test run sandbox sandbox-tour
 
-## sandbox: a real local control plane with the controller registered as its webhook, and demo pods (Ctrl-C stops it)
+## sandbox: a one-node cluster with a real kubelet, the controller's image deployed on it with kubectl apply -k, and a
+## Deployment to exec into; prints a session for `tools/cluster.sh shell` (Ctrl-C stops it). Needs root (tools/README.md)
 sandbox:
 	@tools/sandbox.sh
 

@@ -127,7 +127,7 @@ class ControllerE2EIT {
                 .containsKey("box.com/podInitialInteractionTimestamp");
     }
 
-    // SPEC section 7 on the real API server: TTL by scope, opt-out by label, extension groups. After the eviction
+    // Beyond the original, on the real API server: TTL by scope, opt-out by label, extension groups. After the eviction
     // scenario, so that exec-me's short TTL leaves the extension scenario enough time.
 
     @Test

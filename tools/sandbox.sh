@@ -156,18 +156,27 @@ step "kubectl pi get -n $ns"
 step "kubectl -n $ns describe pod $other | sed -n '/^Events:/,\$p'"
 step "kubectl -n $ns label pod test box.com/podTTLDuration-"
 printf '\n\033[1m$ kubectl -n %s get pods --show-labels   # after up to %ss: test and %s evicted\033[0m\n' "$ns" "$((ttl + 60))" "$web"
+# Evicted means deleted: gone, or Terminating for its grace period (sleep, as PID 1, ignores SIGTERM: 30 s).
+evicted() {
+  local state
+  state=$(k -n "$ns" get pod "$1" --ignore-not-found -o jsonpath='{.metadata.name}/{.metadata.deletionTimestamp}') \
+    || return 1
+  [ -z "$state" ] || [ "${state#*/}" != "" ]
+}
 for _ in $(seq 1 $((ttl + 60))); do
-  [ -z "$(k -n "$ns" get pod test "$web" --ignore-not-found -o name 2>/dev/null)" ] && break
+  evicted test && evicted "$web" && break
   sleep 1
 done
-for _ in $(seq 1 60); do # the ReplicaSet's new pod, Running
-  [ "$(k -n "$ns" get pods -l app=web --field-selector=status.phase=Running -o name 2>/dev/null | wc -l)" -ge 2 ] && break
+for _ in $(seq 1 60); do # the ReplicaSet's new pod, Running (a Terminating pod is still Running: not counted)
+  [ "$(k -n "$ns" get pods -l app=web --field-selector=status.phase=Running \
+        -o jsonpath='{range .items[*]}{.metadata.name}/{.metadata.deletionTimestamp}{"\n"}{end}' 2>/dev/null \
+        | grep -c '/$')" -ge 2 ] && break
   sleep 1
 done
 k -n "$ns" get pods --show-labels 2>&1
-k -n "$ns" get pod test >/dev/null 2>&1 && echo "test was NOT evicted" || echo "test was evicted, for good: nothing owns it."
-k -n "$ns" get pod "$web" >/dev/null 2>&1 && echo "$web was NOT evicted" \
-  || echo "$web was evicted; its ReplicaSet replaced it with a clean pod."
+evicted test && echo "test was evicted, for good: nothing owns it." || echo "test was NOT evicted"
+evicted "$web" && echo "$web was evicted; its ReplicaSet replaced it with a clean pod." \
+  || echo "$web was NOT evicted"
 printf '\n\033[1m$ kubectl -n kube-exec-controller logs deploy/kube-exec-controller | grep -E "decision=|evicted"\033[0m\n'
 k -n kube-exec-controller logs deploy/kube-exec-controller 2>/dev/null | grep -E "decision=|evicted" \
   | sed -E 's/^[^ ]+ +[A-Z]+ +\[[^]]+\] //' | head -n 14

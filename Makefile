@@ -6,7 +6,8 @@ MVN ?= mvn -B -ntp
 
 .PHONY: build test run sandbox sandbox-tour
 
-## sandbox: a real local control plane with the controller registered as its webhook, and demo pods (Ctrl-C stops it)
+## sandbox: a one-node cluster with a real kubelet, the controller's image deployed on it with kubectl apply -k, and a
+## Deployment to exec into; prints a session for `tools/cluster.sh shell` (Ctrl-C stops it). Needs root (tools/README.md)
 sandbox:
 	@tools/sandbox.sh
 
@@ -37,8 +38,7 @@ run:
 	bin/kube-exec-controller -cert-path .run/tls.crt -key-path .run/tls.key $(ARGS)
 
 ## ---- Deployment (kustomize/, the image) --------------------------------------------------------------
-.PHONY: manifests image deploy undeploy
-KIND_CLUSTER ?= kind
+.PHONY: image deploy undeploy
 # The tag kustomize/overlays/demo runs; `make image` builds exactly this (docs/image.md).
 DEMO_IMAGE := kube-exec-controller:local
 IMAGE_TAR := target/jib-image.tar
@@ -46,35 +46,22 @@ IMAGE_TAR := target/jib-image.tar
 IMAGE_FLAGS = -Pimage -Dimage=$(DEMO_IMAGE) -Dimage.base=tar://$$base \
   -Dimage.revision=$$(git rev-parse HEAD 2>/dev/null || echo unknown)
 
-## manifests: copy routes/*.camel.yaml into kustomize/base/routes (kustomize cannot read ../../routes; a test checks the copy)
-manifests:
-	hack/sync-routes.sh
-
 ## image: the controller image as an OCI tarball, without a daemon (docs/image.md): a JRE 17 base from Debian packages
 ## (tools/jre-base-image.sh, cached), Jib, and the AppCDS archive of a training run inside the image. Needs root.
 image:
 	@base=$$(tools/jre-base-image.sh) && $(MVN) -q pre-integration-test -DskipTests $(IMAGE_FLAGS)
 	@echo "$(IMAGE_TAR)"; echo "$(DEMO_IMAGE) $$(cat target/jib-image.digest)"
 
-## deploy: build the image, load it into kind (or minikube), generate the demo certificate, apply kustomize/overlays/demo
-deploy: manifests image
-	@if command -v kind >/dev/null 2>&1 && kind get clusters 2>/dev/null | grep -qx '$(KIND_CLUSTER)'; then \
-	  echo "Loading $(DEMO_IMAGE) into kind cluster '$(KIND_CLUSTER)'"; kind load image-archive $(IMAGE_TAR) --name '$(KIND_CLUSTER)'; \
-	elif command -v minikube >/dev/null 2>&1 && minikube status >/dev/null 2>&1; then \
-	  echo "Loading $(DEMO_IMAGE) into minikube"; minikube image load $(IMAGE_TAR); \
-	else \
-	  echo "No kind cluster '$(KIND_CLUSTER)' or minikube found: load $(IMAGE_TAR) into your cluster's runtime yourself" \
-	       "(containerd: ctr -n k8s.io images import $(IMAGE_TAR))"; \
-	fi
-	kustomize/overlays/demo/gen-certs.sh
-	kubectl apply -k kustomize/overlays/demo
-	kubectl -n kube-exec-controller rollout status deployment/kube-exec-controller --timeout=180s
+## deploy: the image on the local one-node cluster (tools/cluster.sh), with kubectl apply -k kustomize/overlays/demo
+## (OVERLAY=dir for another); then `tools/cluster.sh shell`. For your own cluster: docs/image.md, kustomize/README.md
+deploy: image
+	@tools/deploy.sh
 
 ## undeploy: remove what `make deploy` applied (the webhook configuration first, so no kubectl exec waits on it)
 undeploy:
-	kubectl delete validatingwebhookconfiguration kube-exec-controller --ignore-not-found
-	kubectl delete clusterrolebinding,clusterrole kube-exec-controller --ignore-not-found
-	kubectl delete namespace kube-exec-controller --ignore-not-found
+	tools/cluster.sh exec kubectl delete validatingwebhookconfiguration kube-exec-controller --ignore-not-found
+	tools/cluster.sh exec kubectl delete clusterrolebinding,clusterrole kube-exec-controller --ignore-not-found
+	tools/cluster.sh exec kubectl delete namespace kube-exec-controller --ignore-not-found
 
 ## ---- Benchmarks (bench/README.md) ----------------------------------------------------------------------
 .PHONY: bench bench-controller bench-admission bench-decoupling bench-scan bench-eviction-lag bench-footprint bench-all bench-smoke

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Eviction lag (issue 8, benchmark 4). On a real API server (tools/control-plane.sh), the controller runs with a
-# short scan interval; 200 pods are created already labelled as interacted (SPEC section 3), with TTLs staggered
+# short scan interval; 200 pods are created already labelled as interacted (the three labels the controller writes), with TTLs staggered
 # over SPREAD seconds (bench/src/.../EvictionLag.java). Without a kubelet an evicted pod is deleted at once, so a
 # watch sees each eviction. Lag = deletion seen - due time (interaction timestamp + TTL). Goal: p99 <= interval + 1 s.
 #

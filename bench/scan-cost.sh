@@ -1,6 +1,6 @@
 #!/bin/bash
 # Scan cost (issue 8, benchmark 3). On a real API server (etcd + kube-apiserver v1.20.2, tools/control-plane.sh),
-# creates 500, then 1 000, then 5 000 pods with 50 labelled as interacted (SPEC section 3, none due), then 5 000
+# creates 500, then 1 000, then 5 000 pods with 50 labelled as interacted (none due), then 5 000
 # with 5 and 500 interacted, and runs the controller's own EvictionScan (bench/src/.../ScanCost.java) against each:
 # API requests it made (apiserver_request_total for pods), LISTs, bytes of its LIST, and its time.
 # For contrast, the same LIST as a quorum read from etcd (no resourceVersion=0), and an unfiltered LIST of all pods: what a scan without the server-side label selector would cost.

@@ -11,7 +11,7 @@ if [ -z "$cache" ]; then
 fi
 if [ -x "$cache/k8s/1.20.2-linux-amd64/kube-apiserver" ] && [ -x "$cache/k8s/1.20.2-linux-amd64/kubelet" ]; then echo "$cache"; exit 0; fi
 if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-  echo "Building kube-apiserver v1.20.2 + etcd from Debian's packages into $cache (once, about 5-8 minutes)..." >&2
+  echo "Building Kubernetes v1.20.2 (kube-apiserver, kubelet, controller-manager, scheduler) from Debian's packages into $cache (once, about 15-17 minutes)..." >&2
   if out=$("$here/kube-test-bin.sh" "$cache" | tail -n 1); then echo "$out"; exit 0; fi
   echo "kube-test-bin.sh failed; falling back to kube-api-test's own download." >&2
 else

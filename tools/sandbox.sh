@@ -1,23 +1,23 @@
 #!/bin/bash
-# The local sandbox: a real control plane (etcd + kube-apiserver v1.20.2, no kubelet), the controller on loopback
-# registered as the ValidatingWebhook, and a few demo pods. Then either waits (make sandbox: paste the printed
-# session into another terminal; Ctrl-C stops everything) or plays that session itself (make sandbox-tour).
+# The local sandbox: a one-node Kubernetes cluster with a real kubelet (tools/cluster.sh), the controller's image
+# deployed on it with `kubectl apply -k` as users do (tools/deploy.sh), and a Deployment to exec into. Then either
+# waits (make sandbox: paste the printed session into `tools/cluster.sh shell`; Ctrl-C stops everything) or plays
+# that session itself (make sandbox-tour).
 #
 #   tools/sandbox.sh [--tour]
-#   SANDBOX_PORT (18443)   the controller's HTTPS (webhook) port on 127.0.0.1
-#   SANDBOX_HEALTH_PORT (18080)  its plain-HTTP port of the probes and /metrics, on 127.0.0.1
-#   SANDBOX_TTL (60)       seconds before an interacted pod is evicted
-#   SANDBOX_DIR            where the state goes (default: a new temporary directory, removed on exit)
-#   SANDBOX_NO_BUILD=1     use the jars as they are (KEC_JAR, KUBECTL_PI_JAR or the default paths): the test suite
+#   SANDBOX_TTL (60)        seconds before an interacted pod is evicted
+#   CLUSTER_NAME (kec)      the cluster's name, as tools/cluster.sh
+#   SANDBOX_NO_BUILD=1      use the image and the plugin as they are (IMAGE_TAR, KUBECTL_PI_JAR): the test suite
+# Needs root on Debian or Ubuntu (network namespace, containerd, cgroups; tools/README.md).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 tour=false
 [ "${1:-}" = "--tour" ] && tour=true
-port=${SANDBOX_PORT:-18443}
-health_port=${SANDBOX_HEALTH_PORT:-18080}
 ttl=${SANDBOX_TTL:-60}
 ns=demo
+image=${IMAGE_TAR:-$root/target/jib-image.tar}
+workload=kec.local/busybox:1.35
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 fail() { printf 'sandbox: %s\n' "$*" >&2; exit 1; }
@@ -26,147 +26,157 @@ fail() { printf 'sandbox: %s\n' "$*" >&2; exit 1; }
 for tool in java mvn kubectl openssl; do
   command -v "$tool" >/dev/null || fail "$tool is not installed. Install it (a JDK 17, Maven, kubectl and openssl) and retry."
 done
-if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-  fail "port $port is busy (another sandbox?). Stop what uses it, or pick another: SANDBOX_PORT=18444 make sandbox"
-fi
-if (exec 3<>"/dev/tcp/127.0.0.1/$health_port") 2>/dev/null; then
-  fail "port $health_port is busy (another sandbox?). Stop what uses it, or pick another: SANDBOX_HEALTH_PORT=18081 make sandbox"
-fi
+[ "$(id -u)" = 0 ] || fail "the sandbox runs a one-node cluster (network namespace, containerd, cgroups): run it as root"
+command -v apt-get >/dev/null || fail "the sandbox builds its cluster and images from Debian packages: it needs Debian or Ubuntu"
 case $ttl in ''|*[!0-9]*) fail "SANDBOX_TTL must be a whole number of seconds, got '$ttl'";; esac
 
-kube_dir=$("$root/tools/kube-api-test-dir.sh")
-if [ -z "$kube_dir" ] || [ ! -x "$kube_dir/k8s/1.20.2-linux-amd64/kube-apiserver" ]; then
-  fail "no kube-apiserver binary. On Debian or Ubuntu, run as root: tools/kube-api-test-dir.sh (builds it once from
-Debian's packages). Elsewhere, put kube-apiserver v1.20.2 and etcd under \$KUBE_API_TEST_DIR/k8s/1.20.2-linux-amd64/."
-fi
-export KUBE_API_TEST_DIR=$kube_dir
-
-stale() { # $1 = jar; the rest: sources it is built from
-  local jar=$1; shift
-  [ ! -f "$jar" ] || [ -n "$(find "$@" -newer "$jar" -type f -print -quit 2>/dev/null)" ]
+stale() { # $1 = built file; the rest: sources it is built from
+  local built=$1; shift
+  [ ! -f "$built" ] || [ -n "$(find "$@" -newer "$built" -type f -print -quit 2>/dev/null)" ]
 }
 if [ "${SANDBOX_NO_BUILD:-}" = 1 ]; then
-  [ -f "${KEC_JAR:-$root/target/kube-exec-controller.jar}" ] || fail "the controller is not built: run 'make build'"
+  [ -f "$image" ] || fail "the image is not built: run 'make image'"
   [ -f "${KUBECTL_PI_JAR:-$root/pi-cli/target/kubectl-pi.jar}" ] || fail "kubectl pi is not built: run 'make build'"
-elif stale "$root/target/kube-exec-controller.jar" "$root/pom.xml" "$root/src/main" "$root/routes" "$root/contract/src" \
-   || stale "$root/pi-cli/target/kubectl-pi.jar" "$root/pi-cli/pom.xml" "$root/pi-cli/src/main" "$root/contract/src"; then
-  say "Building the controller and kubectl pi"
-  make -C "$root" --no-print-directory build >/dev/null || fail "the build failed: run 'make build' to see why"
+else
+  if stale "$root/pi-cli/target/kubectl-pi.jar" "$root/pi-cli/pom.xml" "$root/pi-cli/src/main" \
+       "$root/pi-cli/src/training" "$root/contract/src"; then
+    say "Building kubectl pi"
+    make -C "$root" --no-print-directory build >/dev/null || fail "the build failed: run 'make build' to see why"
+  fi
+  if stale "$image" "$root/pom.xml" "$root/src/main" "$root/routes" "$root/contract/src"; then
+    say "Building the controller's image (make image)"
+    make -C "$root" --no-print-directory image >/dev/null || fail "the image build failed: run 'make image' to see why"
+  fi
 fi
 
 # --- Start, and stop everything on any exit ----------------------------------------------------------------
-dir=${SANDBOX_DIR:-$(mktemp -d /tmp/kube-exec-sandbox.XXXXXX)}
-mkdir -p "$dir"
-controller_pid=""
+dir=$(mktemp -d /tmp/kube-exec-sandbox.XXXXXX)
 cleanup() {
   trap - EXIT INT TERM
-  [ -n "$controller_pid" ] && kill "$controller_pid" 2>/dev/null && wait "$controller_pid" 2>/dev/null
-  "$root/tools/control-plane.sh" stop "$dir" >/dev/null 2>&1
-  [ -z "${SANDBOX_DIR:-}" ] && rm -rf "$dir"
+  "$here/cluster.sh" down >/dev/null 2>&1
+  rm -rf "$dir"
   echo "sandbox: stopped; nothing left running."
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+k() { "$here/cluster.sh" exec kubectl "$@"; }
 
-say "Starting etcd and kube-apiserver v1.20.2 (no scheduler, no kubelet)"
-kubeconfig=$("$root/tools/control-plane.sh" start "$dir") || fail "the control plane did not start; see $dir/*.log"
-export KUBECONFIG=$kubeconfig
+say "Starting a one-node cluster: etcd, kube-apiserver, controller-manager, scheduler, containerd, kubelet (v1.20.2)"
+"$here/cluster.sh" up >/dev/null || fail "the cluster did not start; see its logs under ${CLUSTER_DIR:-/tmp/kube-exec-cluster-${CLUSTER_NAME:-kec}}/logs"
 
-say "Starting kube-exec-controller on https://127.0.0.1:$port (TTL ${ttl}s)"
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/tls.key" -out "$dir/tls.crt" -days 1 \
-  -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null || fail "openssl could not make a certificate"
-"$root/bin/kube-exec-controller" -cert-path "$dir/tls.crt" -key-path "$dir/tls.key" -port "$port" \
-  -bind-address 127.0.0.1 -health-port "$health_port" -health-bind-address 127.0.0.1 \
-  -ttl-seconds "$ttl" -scan-interval 2s -shutdown-delay 0s >"$dir/controller.log" 2>&1 &
-controller_pid=$!
-for _ in $(seq 1 120); do
-  kill -0 "$controller_pid" 2>/dev/null || fail "the controller exited: $(tail -n 5 "$dir/controller.log")"
-  curl -sf "http://127.0.0.1:$health_port/health/readiness" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-curl -sf "http://127.0.0.1:$health_port/health/readiness" >/dev/null || fail "the controller is not ready; see $dir/controller.log"
-
-say "Registering it as the ValidatingWebhook, and creating namespace '$ns' with pods demo-1, demo-2, demo-3"
-ca=$(base64 -w0 < "$dir/tls.crt")
-kubectl apply -f - >/dev/null <<YAML || fail "could not register the webhook"
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingWebhookConfiguration
-metadata:
-  name: kube-exec-controller-sandbox
-webhooks:
-- name: pod-interaction.kube-exec-controller.io
-  clientConfig: {url: "https://127.0.0.1:$port/admit-pod-interaction", caBundle: "$ca"}
-  rules: [{operations: [CONNECT], apiGroups: [""], apiVersions: [v1], resources: [pods/exec, pods/attach, pods/portforward]}]
-  failurePolicy: Fail
-  sideEffects: NoneOnDryRun
-  timeoutSeconds: 5
-  admissionReviewVersions: [v1, v1beta1]
-- name: pod-update.kube-exec-controller.io
-  clientConfig: {url: "https://127.0.0.1:$port/admit-pod-update", caBundle: "$ca"}
-  rules: [{operations: [UPDATE], apiGroups: [""], apiVersions: [v1], resources: [pods, pods/status, pods/ephemeralcontainers]}]
-  failurePolicy: Fail
-  sideEffects: NoneOnDryRun
-  timeoutSeconds: 5
-  admissionReviewVersions: [v1, v1beta1]
+# The demo overlay as `make deploy` applies it, with the sandbox's TTL.
+mkdir -p "$dir/overlay"
+cat > "$dir/overlay/kustomization.yaml" <<YAML
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - $(realpath --relative-to="$dir/overlay" "$root/kustomize/overlays/demo")
+patches:
+  - target: {kind: Deployment, name: kube-exec-controller}
+    patch: |-
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: kube-exec-controller}
+      spec:
+        template:
+          spec:
+            containers:
+              - name: controller
+                env:
+                  - {name: KEC_TTL_SECONDS, value: "$ttl"}
+                  - {name: KEC_SCAN_INTERVAL, value: 2s}
 YAML
-kubectl create namespace "$ns" >/dev/null
-for i in 1 2 3; do
-  kubectl -n "$ns" apply -f - >/dev/null <<YAML
-apiVersion: v1
-kind: Pod
-metadata:
-  name: demo-$i
-  labels: {app: demo}
+say "Deploying the controller's image with kubectl apply -k (TTL ${ttl}s)"
+OVERLAY="$dir/overlay" IMAGE_TAR="$image" "$here/deploy.sh" 2>"$dir/deploy.log" \
+  || fail "the deployment failed: $(tail -n 5 "$dir/deploy.log")"
+
+say "Creating namespace '$ns' with the Deployment 'web' (2 replicas of $workload)"
+k create namespace "$ns" >/dev/null
+k apply -f - >/dev/null <<YAML || fail "could not create the Deployment"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: $ns}
 spec:
-  containers: [{name: app, image: busybox}]
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      dnsPolicy: Default
+      terminationGracePeriodSeconds: 1
+      containers:
+        - name: app
+          image: $workload
+          imagePullPolicy: IfNotPresent
+          command: [sh, -c, "trap 'exit 0' TERM; sleep 3600 & wait"]
 YAML
-done
+k -n "$ns" rollout status deployment/web --timeout=120s >/dev/null || fail "the Deployment did not become ready"
 
 session=$(cat <<TXT
-export KUBECONFIG=$kubeconfig
-export PATH=$root/bin:\$PATH
-kubectl -n $ns exec demo-1 -- ls
+kubectl -n $ns run test --image=$workload -- sleep 3600
+kubectl -n $ns exec test -- sh -c 'touch new-file; ls -l new-file'
 kubectl -n $ns get pods --show-labels
-kubectl -n $ns describe pod demo-1 | sed -n '/^Events:/,\$p'
+kubectl -n $ns describe pod test | sed -n '/^Events:/,\$p'
+kubectl -n $ns exec deploy/web -- sh -c 'echo hello from \$(hostname)'
 kubectl pi get -n $ns
-kubectl pi extend -n $ns -d 5m -y demo-1
-kubectl pi get -n $ns
-kubectl -n $ns exec demo-2 -- ls
+kubectl pi extend -n $ns -d 5m -y POD     # a web pod you exec'd into
+kubectl -n $ns label pod test box.com/podTTLDuration-
 kubectl -n $ns get pods -w
 TXT
 )
 
 if ! $tour; then
-  say "Ready. In another terminal, paste:"
+  say "Ready. In another terminal, enter the cluster with 'tools/cluster.sh shell' and paste:"
   echo "$session"
   echo
-  echo "The exec itself fails ('does not have a host assigned': no kubelet runs here), but the API server admits it"
-  echo "through the webhook first, and that is what the controller records. demo-2 is evicted ${ttl}s after its exec."
-  echo "Controller log: $dir/controller.log.  Ctrl-C stops everything."
-  while kill -0 "$controller_pid" 2>/dev/null; do sleep 1; done
-  fail "the controller stopped; see $dir/controller.log"
+  echo "'test' (a pod without an owner, as in the original's walkthrough) is evicted ${ttl}s after its exec, for good;"
+  echo "a web pod is evicted too, and its ReplicaSet brings a clean one. Controller log:"
+  echo "  tools/cluster.sh exec kubectl -n kube-exec-controller logs deploy/kube-exec-controller"
+  echo "Ctrl-C stops everything."
+  while "$here/cluster.sh" status >/dev/null 2>&1; do sleep 2; done
+  fail "the cluster stopped"
 fi
 
 # --- The tour: the same session, played with each step's output --------------------------------------------
-export PATH=$root/bin:$PATH
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; bash -c "$*" 2>&1; true; }
-step "kubectl -n $ns exec demo-1 -- ls"
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$here/cluster.sh" exec bash -c "$*" 2>&1; true; }
+step "kubectl -n $ns run test --image=$workload -- sleep 3600"
+k -n "$ns" wait --for=condition=Ready pod/test --timeout=60s >/dev/null
+step "kubectl -n $ns exec test -- sh -c 'touch new-file; ls -l new-file'"
+web=$(k -n "$ns" get pods -l app=web -o jsonpath='{.items[0].metadata.name}')
+other=$(k -n "$ns" get pods -l app=web -o jsonpath='{.items[1].metadata.name}')
+step "kubectl -n $ns exec $web -- sh -c 'echo hello from \$(hostname)'"
+step "kubectl -n $ns exec $other -- true"
 sleep 2
 step "kubectl -n $ns get pods --show-labels"
-step "kubectl -n $ns describe pod demo-1 | sed -n '/^Events:/,\$p'"
+step "kubectl -n $ns describe pod test | sed -n '/^Events:/,\$p'"
 step "kubectl pi get -n $ns"
-step "kubectl pi extend -n $ns -d 5m -y demo-1"
+step "kubectl pi extend -n $ns -d 5m -y $other"
 sleep 2
 step "kubectl pi get -n $ns"
-step "kubectl -n $ns describe pod demo-1 | sed -n '/^Events:/,\$p'"
-step "kubectl -n $ns label pod demo-1 box.com/podTTLDuration-"
-step "kubectl -n $ns exec demo-2 -- ls"
-printf '\n\033[1m$ kubectl -n %s get pods   # waiting up to %ss for demo-2 to be evicted\033[0m\n' "$ns" "$((ttl + 30))"
-for _ in $(seq 1 $((ttl + 30))); do
-  kubectl -n "$ns" get pod demo-2 >/dev/null 2>&1 || break
+step "kubectl -n $ns describe pod $other | sed -n '/^Events:/,\$p'"
+step "kubectl -n $ns label pod test box.com/podTTLDuration-"
+printf '\n\033[1m$ kubectl -n %s get pods --show-labels   # after up to %ss: test and %s evicted\033[0m\n' "$ns" "$((ttl + 60))" "$web"
+# Evicted means deleted: gone, or Terminating for its grace period (sleep, as PID 1, ignores SIGTERM: 30 s).
+evicted() {
+  local state
+  state=$(k -n "$ns" get pod "$1" --ignore-not-found -o jsonpath='{.metadata.name}/{.metadata.deletionTimestamp}') \
+    || return 1
+  [ -z "$state" ] || [ "${state#*/}" != "" ]
+}
+for _ in $(seq 1 $((ttl + 60))); do
+  evicted test && evicted "$web" && break
   sleep 1
 done
-kubectl -n "$ns" get pods 2>&1
-kubectl -n "$ns" get pod demo-2 >/dev/null 2>&1 && echo "demo-2 was NOT evicted" || echo "demo-2 was evicted."
-printf '\n\033[1m$ grep decision= controller.log\033[0m\n'
-grep -E "decision=|evicted" "$dir/controller.log" | sed -E 's/^[^ ]+ +[A-Z]+ +\[[^]]+\] //' | head -n 12
+for _ in $(seq 1 60); do # the ReplicaSet's new pod, Running (a Terminating pod is still Running: not counted)
+  [ "$(k -n "$ns" get pods -l app=web --field-selector=status.phase=Running \
+        -o jsonpath='{range .items[*]}{.metadata.name}/{.metadata.deletionTimestamp}{"\n"}{end}' 2>/dev/null \
+        | grep -c '/$')" -ge 2 ] && break
+  sleep 1
+done
+k -n "$ns" get pods --show-labels 2>&1
+evicted test && echo "test was evicted, for good: nothing owns it." || echo "test was NOT evicted"
+evicted "$web" && echo "$web was evicted; its ReplicaSet replaced it with a clean pod." \
+  || echo "$web was NOT evicted"
+printf '\n\033[1m$ kubectl -n kube-exec-controller logs deploy/kube-exec-controller | grep -E "decision=|evicted"\033[0m\n'
+k -n kube-exec-controller logs deploy/kube-exec-controller 2>/dev/null | grep -E "decision=|evicted" \
+  | sed -E 's/^[^ ]+ +[A-Z]+ +\[[^]]+\] //' | head -n 14

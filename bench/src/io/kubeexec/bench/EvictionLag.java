@@ -23,8 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Eviction lag on a real API server (bench/eviction-lag.sh): creates pods already labelled as interacted (SPEC
- * section 3) with staggered TTLs, watches them, and records when each is deleted (without a kubelet, an evicted pod is
+ * Eviction lag on a real API server (bench/eviction-lag.sh): creates pods already labelled as interacted (the
+ * controller's three labels) with staggered TTLs, watches them, and records when each is deleted (without a kubelet, an evicted pod is
  * deleted at once). Lag = deletion seen - due time (interaction timestamp + TTL). The controller runs separately.
  *
  *   java -cp ... io.kubeexec.bench.EvictionLag KUBECONFIG PODS FIRST_DUE_SECONDS SPREAD_SECONDS

@@ -32,7 +32,7 @@ import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 
 /**
- * Scan cost on a real API server (bench/scan-cost.sh): creates pods, labels some as interacted (SPEC section 3,
+ * Scan cost on a real API server (bench/scan-cost.sh): creates pods, labels some as interacted (the controller's three labels,
  * not yet due), and runs the controller's own {@link EvictionScan} against them, counting the API requests it made
  * (from the API server's apiserver_request_total), the bytes of its LIST and its time. Two series: the cluster grows
  * with 50 interacted pods; then 5 000 pods with 5, 50 and 500 interacted. For contrast, an unfiltered LIST of all pods.

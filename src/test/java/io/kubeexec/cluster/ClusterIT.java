@@ -49,11 +49,7 @@ class ClusterIT {
         Path image = Path.of(System.getProperty("image.tar", "target/jib-image.tar"));
         assertThat(image).as("the controller's image (make image)").exists();
         cluster = LocalCluster.up("kec-it");
-        cluster.importImage(image, "kube-exec-controller:local");
-        Command certs = Command.run(List.of("kustomize/overlays/demo/gen-certs.sh"), java.util.Map.of(),
-                Duration.ofMinutes(1));
-        assertThat(certs.exitCode()).as(certs.stderr()).isZero();
-        // The demo overlay as `make deploy` applies it, with a TTL short enough for a test.
+        // The demo overlay, deployed as `make deploy` does, with a TTL short enough for a test.
         Path overlay = overlay("demo-fast", List.of("kustomize/overlays/demo"), List.of(), """
                 patches:
                   - target: {kind: Deployment, name: kube-exec-controller}
@@ -70,9 +66,7 @@ class ClusterIT {
                                   - {name: KEC_TTL_SECONDS, value: "%d"}
                                   - {name: KEC_SCAN_INTERVAL, value: 1s}
                 """.formatted(TTL_SECONDS));
-        ok(cluster.kubectl("apply", "-k", overlay.toString()));
-        ok(cluster.kubectl(Duration.ofMinutes(4), "-n", SYSTEM, "rollout", "status", "deployment/" + SYSTEM,
-                "--timeout=180s"));
+        cluster.deploy(overlay, image);
         ok(cluster.kubectl("create", "namespace", NS));
         for (String workload : List.of("web", "guarded", "extended")) {
             deployment(workload, 1, "");

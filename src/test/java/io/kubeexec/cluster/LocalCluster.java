@@ -34,14 +34,14 @@ final class LocalCluster implements AutoCloseable {
         return cluster;
     }
 
-    void importImage(Path tarball, String name) {
-        Command imported = script(Duration.ofMinutes(3), "import", tarball.toAbsolutePath().toString());
-        if (imported.exitCode() != 0) {
-            throw new IllegalStateException("cannot import " + tarball + ":\n" + imported.stderr());
-        }
-        if (!imported.stdout().contains(name) && !imported.stderr().contains(name)) {
-            throw new IllegalStateException(tarball + " did not bring " + name + ":\n" + imported.stdout()
-                    + imported.stderr());
+    /** {@code make deploy}'s script: the image imported, {@code kubectl apply -k overlay}, the rollout awaited. */
+    void deploy(Path overlay, Path image) {
+        Map<String, String> deployEnv = new java.util.HashMap<>(env);
+        deployEnv.put("OVERLAY", overlay.toAbsolutePath().toString());
+        deployEnv.put("IMAGE_TAR", image.toAbsolutePath().toString());
+        Command deployed = Command.run(List.of("tools/deploy.sh"), deployEnv, Duration.ofMinutes(6));
+        if (deployed.exitCode() != 0) {
+            throw new IllegalStateException("tools/deploy.sh failed:\n" + deployed.stderr());
         }
     }
 

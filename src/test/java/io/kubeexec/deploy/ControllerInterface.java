@@ -29,8 +29,6 @@ final class ControllerInterface {
     static final String NAME = "kube-exec-controller";
     static final String TLS_SECRET = "kube-exec-controller-tls";
     static final String TLS_DIR = "/etc/kube-exec-controller/tls";
-    static final String ROUTES_DIR = "/etc/kube-exec-controller/routes";
-    static final String ROUTES_CONFIGMAP = "kube-exec-controller-routes";
     static final String EXTRA_ROUTES_DIR = "/etc/kube-exec-controller/routes-extra";
     static final String EXTRA_ROUTES_CONFIGMAP = "kube-exec-controller-routes-extra";
     static final String LEASE_NAME = io.kubeexec.controller.kube.LeaderElection.LEASE_NAME;

@@ -151,17 +151,12 @@ class PodPolicyTest {
         assertThat(volume.getSecret().getOptional()).isNotEqualTo(Boolean.TRUE);
     }
 
-    @ParameterizedTest(name = "{0}: the routes come from the generated ConfigMap, passed with -routes-dir")
+    @ParameterizedTest(name = "{0}: the built-in routes are the image's own: one copy, no -routes-dir")
     @FieldSource("TARGETS")
-    void routesComeFromTheConfigMap(String target) {
+    void theBuiltInRoutesAreTheImagesOwn(String target) {
         Controller controller = Controller.in(target);
-        assertThat(controller.args()).containsEntry(Flag.ROUTES_DIR.flagName(), ControllerInterface.ROUTES_DIR);
-        VolumeMount mount = controller.mountAt(ControllerInterface.ROUTES_DIR);
-        assertThat(mount.getReadOnly()).isTrue();
-        String configMap = controller.volume(mount.getName()).getConfigMap().getName();
-        assertThat(configMap).startsWith(ControllerInterface.ROUTES_CONFIGMAP);
-        assertThat(controller.manifests().named(ConfigMap.class, configMap)).as("rendered ConfigMap " + configMap)
-                .isPresent();
+        assertThat(controller.args()).doesNotContainKey(Flag.ROUTES_DIR.flagName());
+        assertThat(controller.envValue(Flag.ROUTES_DIR.envName())).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}: the operator's routes come from an optional ConfigMap, passed with -routes-extra-dir")

@@ -1,20 +1,23 @@
 package io.kubeexec.deploy;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every path the API server and the kubelet call is served by a route in the ConfigMap the pod mounts. */
+/** Every path the API server and the kubelet call is served by one of the built-in routes. */
 class ServedPathsTest {
 
     static final List<String> TARGETS = Kustomize.TARGETS;
@@ -23,7 +26,7 @@ class ServedPathsTest {
 
     @ParameterizedTest(name = "{0}: the webhook paths are the routes the controller serves")
     @FieldSource("TARGETS")
-    void webhookPathsAreServed(String target) {
+    void webhookPathsAreServed(String target) throws IOException {
         Controller controller = Controller.in(target);
         Set<String> served = servedPaths(controller, "https");
         assertThat(served).contains(ControllerInterface.INTERACTION_PATH, ControllerInterface.UPDATE_PATH);
@@ -36,7 +39,7 @@ class ServedPathsTest {
 
     @ParameterizedTest(name = "{0}: the probe paths are the health routes the controller serves on plain HTTP")
     @FieldSource("TARGETS")
-    void probePathsAreServed(String target) {
+    void probePathsAreServed(String target) throws IOException {
         Controller controller = Controller.in(target);
         Set<String> served = servedPaths(controller, "http");
         Container container = controller.container();
@@ -46,13 +49,19 @@ class ServedPathsTest {
                         container.getReadinessProbe().getHttpGet().getPath());
     }
 
-    /** The paths of the consumers of one scheme (https: the webhook port, http: the health port) in the routes the pod mounts with -routes-dir. */
-    static Set<String> servedPaths(Controller controller, String scheme) {
-        String name = controller.volume(controller.mountAt(ControllerInterface.ROUTES_DIR).getName())
-                .getConfigMap().getName();
-        ConfigMap routes = controller.manifests().named(ConfigMap.class, name).orElseThrow();
+    /**
+     * The paths of the consumers of one scheme (https: the webhook port, http: the health port) in the built-in routes
+     * the image carries: routes/, the one copy, which the build puts in the jar.
+     */
+    static Set<String> servedPaths(Controller controller, String scheme) throws IOException {
         Set<String> paths = new TreeSet<>();
-        for (String yaml : routes.getData().values()) {
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(Path.of("routes"))) {
+            files = listed.filter(f -> f.toString().endsWith(".camel.yaml")).toList();
+        }
+        assertThat(files).isNotEmpty();
+        for (Path file : files) {
+            String yaml = Files.readString(file);
             Matcher matcher = ROUTE.matcher(yaml);
             while (matcher.find()) {
                 if (matcher.group(1).equals(scheme)) {

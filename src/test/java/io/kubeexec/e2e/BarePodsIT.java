@@ -3,20 +3,15 @@ package io.kubeexec.e2e;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kubeexec.controller.support.TestController;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -123,22 +118,9 @@ class BarePodsIT {
         return Command.run(command, Map.of(), Duration.ofSeconds(60));
     }
 
-    private void registerWebhook(ControllerProcess controller, String namespace) throws IOException {
-        String caBundle = Base64.getEncoder().encodeToString(Files.readAllBytes(TestController.resource("tls/tls.crt")));
-        kube.admissionRegistration().v1().validatingWebhookConfigurations().resource(
-                new ValidatingWebhookConfigurationBuilder()
-                        .withNewMetadata().withName("kube-exec-controller-" + namespace).endMetadata()
-                        .addNewWebhook().withName("pod-interaction.kube-exec-controller.io")
-                        .withNewClientConfig().withUrl("https://127.0.0.1:" + controller.port() + "/admit-pod-interaction")
-                        .withCaBundle(caBundle).endClientConfig()
-                        .withNewNamespaceSelector().addNewMatchExpression().withKey("kubernetes.io/metadata.name")
-                        .withOperator("In").withValues(namespace).endMatchExpression().endNamespaceSelector()
-                        .addNewRule().withOperations("CONNECT").withApiGroups("").withApiVersions("v1")
-                        .withResources("pods/exec", "pods/attach").endRule()
-                        .withFailurePolicy("Fail").withSideEffects("NoneOnDryRun").withTimeoutSeconds(10)
-                        .withAdmissionReviewVersions("v1").endWebhook()
-                        .build())
-                .create();
+    private void registerWebhook(ControllerProcess controller, String namespace) {
+        TestWebhooks.register(kube, "kube-exec-controller-" + namespace,
+                TestWebhooks.onlyIn(namespace, TestWebhooks.interaction("https://127.0.0.1:" + controller.port())));
         // The API server picks up webhook configurations asynchronously: wait until an exec reaches the controller.
         kube.pods().inNamespace(namespace).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
                 .withNewMetadata().withName("canary").endMetadata()

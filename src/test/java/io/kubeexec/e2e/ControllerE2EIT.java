@@ -4,11 +4,9 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeexec.contract.GoTime;
 import io.kubeexec.controller.support.Reviews;
-import io.kubeexec.controller.support.TestController;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -22,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -127,7 +124,7 @@ class ControllerE2EIT {
                 .containsKey("box.com/podInitialInteractionTimestamp");
     }
 
-    // SPEC section 7 on the real API server: TTL by scope, opt-out by label, extension groups. After the eviction
+    // Beyond the original, on the real API server: TTL by scope, opt-out by label, extension groups. After the eviction
     // scenario, so that exec-me's short TTL leaves the extension scenario enough time.
 
     @Test
@@ -438,29 +435,10 @@ class ControllerE2EIT {
         return Command.run(command, Map.of(), Duration.ofSeconds(60));
     }
 
-    private void registerWebhooks() throws IOException {
-        byte[] ca = Files.readAllBytes(TestController.resource("tls/tls.crt"));
-        String caBundle = Base64.getEncoder().encodeToString(ca);
+    private void registerWebhooks() {
         String base = "https://127.0.0.1:" + port;
-        kube.admissionRegistration().v1().validatingWebhookConfigurations().resource(
-                new ValidatingWebhookConfigurationBuilder()
-                        .withNewMetadata().withName("kube-exec-controller-e2e").endMetadata()
-                        .addNewWebhook().withName("pod-interaction.kube-exec-controller.io")
-                        .withNewClientConfig().withUrl(base + "/admit-pod-interaction").withCaBundle(caBundle)
-                        .endClientConfig()
-                        .addNewRule().withOperations("CONNECT").withApiGroups("").withApiVersions("v1")
-                        .withResources("pods/exec", "pods/attach", "pods/portforward").endRule()
-                        .withFailurePolicy("Fail").withSideEffects("NoneOnDryRun").withTimeoutSeconds(10)
-                        .withAdmissionReviewVersions("v1", "v1beta1").endWebhook()
-                        .addNewWebhook().withName("pod-update.kube-exec-controller.io")
-                        .withNewClientConfig().withUrl(base + "/admit-pod-update").withCaBundle(caBundle)
-                        .endClientConfig()
-                        .addNewRule().withOperations("UPDATE").withApiGroups("").withApiVersions("v1")
-                        .withResources("pods", "pods/status", "pods/ephemeralcontainers").endRule()
-                        .withFailurePolicy("Fail").withSideEffects("NoneOnDryRun").withTimeoutSeconds(10)
-                        .withAdmissionReviewVersions("v1", "v1beta1").endWebhook()
-                        .build())
-                .create();
+        TestWebhooks.register(kube, "kube-exec-controller-e2e", TestWebhooks.interaction(base),
+                TestWebhooks.podUpdate(base));
         // The API server picks up webhook configurations asynchronously: wait until a protected change is denied.
         createPod("canary");
         kubectl("exec", "-n", NS, "canary", "--", "true");

@@ -3,7 +3,6 @@ package io.kubeexec.e2e;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeexec.controller.support.Reviews;
 import io.kubeexec.controller.support.TestController;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -153,20 +151,8 @@ class MutualTlsIT {
         return Command.run(command, Map.of(), Duration.ofSeconds(60));
     }
 
-    private void registerWebhook(int port) throws IOException {
-        String caBundle = Base64.getEncoder().encodeToString(Files.readAllBytes(TestController.resource("tls/tls.crt")));
-        kube.admissionRegistration().v1().validatingWebhookConfigurations().resource(
-                new ValidatingWebhookConfigurationBuilder()
-                        .withNewMetadata().withName("kube-exec-controller-mtls").endMetadata()
-                        .addNewWebhook().withName("pod-interaction.kube-exec-controller.io")
-                        .withNewClientConfig().withUrl("https://127.0.0.1:" + port + "/admit-pod-interaction")
-                        .withCaBundle(caBundle).endClientConfig()
-                        .addNewRule().withOperations("CONNECT").withApiGroups("").withApiVersions("v1")
-                        .withResources("pods/exec", "pods/attach", "pods/portforward").endRule()
-                        .withFailurePolicy("Fail").withSideEffects("NoneOnDryRun").withTimeoutSeconds(10)
-                        .withAdmissionReviewVersions("v1", "v1beta1").endWebhook()
-                        .build())
-                .create();
+    private void registerWebhook(int port) {
+        TestWebhooks.register(kube, "kube-exec-controller-mtls", TestWebhooks.interaction("https://127.0.0.1:" + port));
         // The API server picks up webhook configurations asynchronously: wait until an exec is recorded.
         createPod("canary");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {

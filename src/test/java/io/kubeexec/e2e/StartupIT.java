@@ -90,6 +90,24 @@ class StartupIT {
     }
 
     @Test
+    void anAdmissionRouteEditedUnderItsFastPathIsRefusedRatherThanIgnored() {
+        // As an operator might edit the routes in a -routes-dir copy: a step added, the fastPath line kept.
+        String steps = "      steps:\n        - setProperty:\n            name: reply\n            method:\n"
+                + "              ref: admissionWebhook\n              method: \"podUpdate(";
+        Path routes = io.kubeexec.controller.support.EditedRoutes.copyWithEdit("admission.camel.yaml", steps,
+                steps.replace("      steps:\n", "      steps:\n        - log: \"reviewed by the operator's step\"\n"));
+
+        Command run = launch("-cert-path", CERT, "-key-path", KEY, "-port", Integer.toString(TestController.freePort()),
+                "-routes-dir", routes.toString(), "-api-server", "https://127.0.0.1:1");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr().lines().filter(l -> l.startsWith("kube-exec-controller:")).toList()).singleElement()
+                .asString().contains("route admit-pod-update says fastPath: podUpdate")
+                .contains("its steps are not the built-in ones; remove fastPath from the route for its own steps to run");
+        assertThat(run.stdout()).as("never half-started").doesNotContain("Started admit-pod-interaction");
+    }
+
+    @Test
     void aBrokenFileInTheExtraRoutesDirectoryStopsStartUpNamingFileLineAndColumn(@TempDir Path routes)
             throws IOException {
         Files.writeString(routes.resolve("observer.camel.yaml"), "- route:\n    id: observer\n    from:\n"

@@ -46,7 +46,7 @@ class KubectlPiIT {
 
     private static final String HEADER = "POD-NAME\tINTERACTOR\tPOD-TTL\t\tEXTENSION\tEXTENSION-REQUESTER\tEVICTION-TIME\n";
 
-    /** The history the controller records (SPEC section 7): three interactions, oldest first, as it writes it. */
+    /** The history the controller records: three interactions, oldest first, as it writes it. */
     private static final String HISTORY = "["
             + "{\"user\":\"dave\",\"groups\":[\"system:masters\",\"system:authenticated\"],\"kind\":\"exec\","
             + "\"container\":\"c\",\"command\":[\"sh\",\"-c\",\"cat /etc/hostname\"],"
@@ -58,7 +58,7 @@ class KubectlPiIT {
             + "\"system:serviceaccounts:ci\",\"system:authenticated\"],\"kind\":\"portforward\",\"container\":\"\","
             + "\"command\":[],\"time\":\"2021-10-16 18:10:02 +0000 UTC\"}]";
 
-    /** A pod labelled exactly as SPEC section 3 says the controller labels it. */
+    /** A pod labelled exactly as the controller labels it. */
     private static String pod(String namespace, String name, String user, String extension, String requester,
             String termination) {
         return pod(namespace, name, user, extension, requester, termination, null);

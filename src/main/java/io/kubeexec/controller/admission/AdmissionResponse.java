@@ -31,6 +31,11 @@ public final class AdmissionResponse {
         return review.toString();
     }
 
+    /** The one 413 body, whoever notices the size first: the listener's guard, the fast path or the webhook. */
+    public static String tooLarge(long length, long limit) {
+        return error(413, "body of " + length + " bytes exceeds the limit of " + limit + " bytes");
+    }
+
     /** The body of a 4xx answer to something that is not a usable AdmissionReview. */
     public static String error(int code, String message) {
         ObjectNode error = AdmissionRequest.JSON.createObjectNode();

@@ -27,19 +27,20 @@ public final class AdmissionWebhook {
     /** Set by a replica that hands its unrecorded work over to this one at shutdown (its instance name). */
     public static final String HANDOVER_HEADER = "Kube-Exec-Controller-Handover";
 
-    /**
-     * The answer, and the work for a queue ({@code interact}, {@code extend}) or none; with work, what a peer would
-     * need to take it over.
-     */
-    public record Reply(int status, String body, String queue, Object work, String apiVersion, String uid,
-            Replay replay) {
+    /** The answer, and the work for a queue or none; with work, what a peer would need to take it over. */
+    public record Reply(int status, String body, QueuedWork work, String apiVersion, String uid, Replay replay) {
 
-        Reply(int status, String body, String queue, Object work, String apiVersion, String uid) {
-            this(status, body, queue, work, apiVersion, uid, null);
+        Reply(int status, String body, QueuedWork work, String apiVersion, String uid) {
+            this(status, body, work, apiVersion, uid, null);
+        }
+
+        /** The queue the work goes to, or null when there is none. */
+        public WorkQueue queue() {
+            return work == null ? null : work.queue();
         }
 
         static Reply http(int status, String message) {
-            return new Reply(status, AdmissionResponse.error(status, message), null, null, null, null);
+            return new Reply(status, AdmissionResponse.error(status, message), null, null, null);
         }
     }
 
@@ -113,12 +114,12 @@ public final class AdmissionWebhook {
                     LOG.info("pod={}/{} decision=denied: handed over by {} while this replica is stopping",
                             request.namespace(), request.name(), handoverFrom);
                     reply = new Reply(200, AdmissionResponse.denied(request.apiVersion(), request.uid(),
-                            NO_HANDOVER_WHILE_STOPPING), null, null, request.apiVersion(), request.uid());
+                            NO_HANDOVER_WHILE_STOPPING), null, request.apiVersion(), request.uid());
                 } else {
                     reply = decide.apply(request);
                     if (reply.work() != null) {
-                        reply = new Reply(reply.status(), reply.body(), reply.queue(), reply.work(),
-                                reply.apiVersion(), reply.uid(), new Replay(path, request));
+                        reply = new Reply(reply.status(), reply.body(), reply.work(), reply.apiVersion(),
+                                reply.uid(), new Replay(path, request));
                     }
                 }
             } catch (AdmissionRequest.MalformedReviewException e) {
@@ -139,18 +140,18 @@ public final class AdmissionWebhook {
         if (interaction.isEmpty()) {
             LOG.debug("Allowed {} {}/{} on {}/{}: not an interaction", request.operation(), request.resource(),
                     request.subResource(), request.namespace(), request.name());
-            return new Reply(200, allowed, null, null, request.apiVersion(), request.uid());
+            return new Reply(200, allowed, null, request.apiVersion(), request.uid());
         }
         Interaction i = interaction.get();
         if (exemption.isExempt(i.namespace())) {
             logExempt("pod=" + i.namespace() + "/" + i.pod() + " user=" + i.username() + " kind=" + i.kind().label(),
                     i.namespace());
-            return new Reply(200, allowed, null, null, request.apiVersion(), request.uid());
+            return new Reply(200, allowed, null, request.apiVersion(), request.uid());
         }
         if (request.dryRun()) {
             LOG.info("pod={}/{} user={} kind={} decision=allowed, dry-run: no side effect",
                     i.namespace(), i.pod(), i.username(), i.kind().label());
-            return new Reply(200, allowed, null, null, request.apiVersion(), request.uid());
+            return new Reply(200, allowed, null, request.apiVersion(), request.uid());
         }
         Optional<Reply> unrecordable = unrecordable(request, i);
         if (unrecordable.isPresent()) {
@@ -158,7 +159,7 @@ public final class AdmissionWebhook {
         }
         LOG.info("pod={}/{} user={} kind={} container={} decision=allowed, queued to record the interaction",
                 i.namespace(), i.pod(), i.username(), i.kind().label(), i.container());
-        return new Reply(200, allowed, "interact", i, request.apiVersion(), request.uid());
+        return new Reply(200, allowed, i, request.apiVersion(), request.uid());
     }
 
     /** -on-unrecordable=deny: the interaction is denied while the controller cannot record interactions. */
@@ -166,7 +167,7 @@ public final class AdmissionWebhook {
         return unrecordable.refusal().map(message -> {
             LOG.warn("pod={}/{} user={} kind={} container={} decision=denied: {}", i.namespace(), i.pod(),
                     i.username(), i.kind().label(), i.container(), message);
-            return new Reply(200, AdmissionResponse.denied(request.apiVersion(), request.uid(), message), null, null,
+            return new Reply(200, AdmissionResponse.denied(request.apiVersion(), request.uid(), message), null,
                     request.apiVersion(), request.uid());
         });
     }
@@ -180,7 +181,7 @@ public final class AdmissionWebhook {
             }
             LOG.info("pod={} user={} decision=denied: {}", pod, request.username(), verdict.message());
             return new Reply(200, AdmissionResponse.denied(request.apiVersion(), request.uid(), verdict.message()),
-                    null, null, request.apiVersion(), request.uid());
+                    null, request.apiVersion(), request.uid());
         }
         String allowed = AdmissionResponse.allowed(request.apiVersion(), request.uid());
         boolean exempt = exemption.isExempt(request.namespace());
@@ -192,13 +193,13 @@ public final class AdmissionWebhook {
                     LOG.info("pod={} user={} decision=allowed, dry-run: no side effect", pod, request.username());
                 }
             }
-            return new Reply(200, allowed, null, null, request.apiVersion(), request.uid());
+            return new Reply(200, allowed, null, request.apiVersion(), request.uid());
         }
         if (verdict.extension().isPresent()) {
             ExtensionRequest e = verdict.extension().get();
             LOG.info("pod={} user={} extension={} decision=allowed, queued to record the extension",
                     pod, e.username(), e.extensionText());
-            return new Reply(200, allowed, "extend", e, request.apiVersion(), request.uid());
+            return new Reply(200, allowed, e, request.apiVersion(), request.uid());
         }
         if (verdict.interaction().isPresent()) {
             Interaction i = verdict.interaction().get();
@@ -208,9 +209,9 @@ public final class AdmissionWebhook {
             }
             LOG.info("pod={} user={} kind={} container={} decision=allowed, queued to record the interaction",
                     pod, i.username(), i.kind().label(), i.container());
-            return new Reply(200, allowed, "interact", i, request.apiVersion(), request.uid());
+            return new Reply(200, allowed, i, request.apiVersion(), request.uid());
         }
-        return new Reply(200, allowed, null, null, request.apiVersion(), request.uid());
+        return new Reply(200, allowed, null, request.apiVersion(), request.uid());
     }
 
     /**
@@ -240,16 +241,16 @@ public final class AdmissionWebhook {
 
     /** The queue stayed full for the whole enqueue timeout. */
     public Reply queueFull(Reply reply) {
-        metrics.queueRejected(reply.queue());
+        metrics.queueRejected(reply.queue().name());
         if (denyWhenQueueFull) {
             LOG.error("The {} queue is full: denied the request {} so that nothing goes untracked",
                     reply.queue(), reply.uid());
             return new Reply(200, AdmissionResponse.denied(reply.apiVersion(), reply.uid(), OVERLOADED),
-                    null, null, reply.apiVersion(), reply.uid());
+                    null, reply.apiVersion(), reply.uid());
         }
         LOG.error("The {} queue is full: allowed the request {} UNTRACKED (-on-queue-full=allow): {}",
                 reply.queue(), reply.uid(), reply.work());
-        return new Reply(200, reply.body(), null, null, reply.apiVersion(), reply.uid());
+        return new Reply(200, reply.body(), null, reply.apiVersion(), reply.uid());
     }
 
     /** Any other path on the HTTPS port. */
@@ -264,13 +265,17 @@ public final class AdmissionWebhook {
                 : error.getClass().getSimpleName() + ": " + error.getMessage()));
     }
 
+    /** A body above -max-body-bytes. */
+    public Reply tooLarge(long length) {
+        return new Reply(413, AdmissionResponse.tooLarge(length, maxBodyBytes), null, null, null);
+    }
+
     private Optional<Reply> checkHttp(String method, byte[] body) {
         if (!"POST".equals(method)) {
             return Optional.of(Reply.http(405, "method " + method + " not allowed: AdmissionReviews are POSTed"));
         }
         if (body != null && body.length > maxBodyBytes) {
-            return Optional.of(Reply.http(413, "body of " + body.length + " bytes exceeds the limit of "
-                    + maxBodyBytes + " bytes"));
+            return Optional.of(tooLarge(body.length));
         }
         return Optional.empty();
     }

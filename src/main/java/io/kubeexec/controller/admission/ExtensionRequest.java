@@ -11,5 +11,10 @@ public record ExtensionRequest(
         String extensionText,
         Duration extension,
         String username,
-        Instant time) {
+        Instant time) implements QueuedWork {
+
+    @Override
+    public WorkQueue queue() {
+        return WorkQueue.extend;
+    }
 }

@@ -12,5 +12,10 @@ public record Interaction(
         InteractionKind kind,
         String container,
         List<String> command,
-        Instant time) {
+        Instant time) implements QueuedWork {
+
+    @Override
+    public WorkQueue queue() {
+        return WorkQueue.interact;
+    }
 }

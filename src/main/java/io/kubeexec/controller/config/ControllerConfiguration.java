@@ -9,6 +9,7 @@ import io.kubeexec.controller.admission.AdmissionWebhook;
 import io.kubeexec.controller.admission.InteractionClassifier;
 import io.kubeexec.controller.admission.NamespaceExemption;
 import io.kubeexec.controller.admission.PodUpdatePolicy;
+import io.kubeexec.controller.admission.WorkQueue;
 import io.kubeexec.controller.handover.DrainWatch;
 import io.kubeexec.controller.handover.PeerHandover;
 import io.kubeexec.controller.handover.PeerTrust;
@@ -80,9 +81,9 @@ public class ControllerConfiguration implements CamelConfiguration {
         NamespaceExemption exemption = new NamespaceExemption(settings.controllerNamespace(), settings.namespaceAllowlist());
         Metrics metrics = new Metrics();
         PendingWork pending = new PendingWork(clock);
-        for (String queue : List.of("interact", "extend")) {
-            metrics.queueDepth(queue, () -> queueDepth(context, queue));
-            metrics.pending(queue, () -> pending.size(queue));
+        for (WorkQueue queue : WorkQueue.values()) {
+            metrics.queueDepth(queue.name(), () -> queueDepth(context, queue.name()));
+            metrics.pending(queue.name(), () -> pending.size(queue));
         }
         PodEvents events = new PodEvents(clock, instance, settings.dryRun());
         Health health = new Health(client::getKubernetesVersion);
@@ -97,7 +98,8 @@ public class ControllerConfiguration implements CamelConfiguration {
         ReloadingKeyManager keyPair = new ReloadingKeyManager(settings.certPath(), settings.keyPath(), clock);
         bind(context, "tls", tls(keyPair, settings, clock));
         bind(context, "health", health);
-        bind(context, "undertow", new WebhookUndertowComponent(settings.maxBodyBytes(), settings.requestTimeout()));
+        bind(context, "undertow", new WebhookUndertowComponent(settings.maxBodyBytes(), settings.requestTimeout(),
+                settings.admissionFastPath()));
         bind(context, "admissionWebhook", new AdmissionWebhook(
                 new InteractionClassifier(settings.detectPortForward()),
                 new PodUpdatePolicy(settings.keys(), settings.maxExtension(), settings.detectDebug(),

@@ -37,6 +37,8 @@ public enum Flag {
     ROUTES_EXTRA_DIR("routes-extra-dir", "directory of operator *.camel.yaml routes loaded in addition to the built-in ones"),
     ROUTES_EXCLUDE("routes-exclude", "comma-separated ids of built-in routes to leave out (each needs a replacement)"),
     ROUTES_RELOAD("routes-reload", "reload edited routes of -routes-extra-dir (else -routes-dir) without a restart"),
+    ADMISSION_FAST_PATH("admission-fast-path",
+            "answer the admission routes marked fastPath in the listener, without a Camel exchange (routes/README.md)"),
     BIND_ADDRESS("bind-address", "address the HTTPS listener binds to"),
     HEALTH_PORT("health-port", "plain-HTTP port of the probes (/health/liveness, /health/readiness) and /metrics"),
     HEALTH_BIND_ADDRESS("health-bind-address", "address the probes' and metrics' listener binds to"),
@@ -78,7 +80,7 @@ public enum Flag {
     /** Go's flag package lets a boolean flag stand alone ({@code -dry-run}); the others need a value. */
     public boolean isBoolean() {
         return this == DRY_RUN || this == EVICT_BARE_PODS || this == LEADER_ELECT || this == DETECT_PORTFORWARD
-                || this == DETECT_DEBUG || this == ROUTES_RELOAD;
+                || this == DETECT_DEBUG || this == ROUTES_RELOAD || this == ADMISSION_FAST_PATH;
     }
 
     public static Optional<Flag> byName(String name) {

@@ -1,5 +1,6 @@
 package io.kubeexec.controller.handover;
 
+import io.kubeexec.controller.admission.WorkQueue;
 import io.kubeexec.controller.decision.HandoverTiming;
 import io.kubeexec.controller.metrics.Metrics;
 import io.kubeexec.controller.pending.PendingWork;
@@ -57,7 +58,7 @@ public final class DrainWatch {
         int count = pending.size();
         if (count > 0) {
             LOG.info("Draining {} unrecorded item{} (interact {}, extend {}){}", count, count == 1 ? "" : "s",
-                    pending.size("interact"), pending.size("extend"),
+                    pending.size(WorkQueue.interact), pending.size(WorkQueue.extend),
                     handover == null ? "; no -handover-peers to hand them to" : "");
         }
         if (handover != null) {
@@ -96,7 +97,7 @@ public final class DrainWatch {
         }
         for (PendingWork.Item item : lost) {
             LOG.error("Lost: not recorded, the process exits: {}", item.describe());
-            metrics.lost(item.queue());
+            metrics.lost(item.queue().name());
         }
         long took = Duration.between(started, clock.instant()).toMillis();
         if (lost.isEmpty() && handedOver == 0) {

@@ -60,7 +60,8 @@ public final class AdmissionFastPath implements HttpHandler {
                 (ex, error) -> {
                     if (error instanceof RequestTooBigException) {
                         ex.setPersistent(false);
-                        send(ex, 413, "{\"code\":413,\"error\":\"body exceeds the limit\"}");
+                        AdmissionWebhook.Reply tooLarge = webhook.tooLarge(ex.getRequestContentLength());
+                        send(ex, tooLarge.status(), tooLarge.body());
                     } else {
                         send(ex, 400, webhook.internalError(error).body());
                     }

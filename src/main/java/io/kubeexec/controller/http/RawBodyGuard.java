@@ -1,5 +1,6 @@
 package io.kubeexec.controller.http;
 
+import io.kubeexec.controller.admission.AdmissionResponse;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.io.Receiver;
 import io.undertow.server.Connectors;
@@ -121,8 +122,7 @@ public final class RawBodyGuard implements HttpHandler {
     }
 
     private void tooLarge(HttpServerExchange exchange, long length) {
-        answer(exchange, 413, "{\"code\":413,\"error\":\"body of " + length + " bytes exceeds the limit of "
-                + maxBodyBytes + " bytes\"}");
+        answer(exchange, 413, AdmissionResponse.tooLarge(length, maxBodyBytes));
     }
 
     private static void answer(HttpServerExchange exchange, int status, String json) {

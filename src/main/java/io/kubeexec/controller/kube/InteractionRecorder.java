@@ -2,7 +2,6 @@ package io.kubeexec.controller.kube;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -15,9 +14,9 @@ import io.kubeexec.contract.GoTime;
 import io.kubeexec.contract.PodInteractions;
 import io.kubeexec.contract.PodKeys;
 import io.kubeexec.controller.admission.Interaction;
+import io.kubeexec.controller.decision.InteractionPatch;
 import io.kubeexec.controller.decision.TrackingOptOut;
 import io.kubeexec.controller.decision.TtlPolicy;
-import io.kubeexec.controller.decision.UsernameLabel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,24 +114,14 @@ public final class InteractionRecorder {
                         : ttlPolicy.decide(annotations(pod), annotations(namespace), routeTtl, "the route's TTL");
                 ttl.warnings().forEach(w -> LOG.warn("pod={}: {}", where, w));
             }
-            ObjectNode metadata = JSON.createObjectNode();
-            metadata.put("resourceVersion", pod.getMetadata().getResourceVersion());
-            ObjectNode annotations = metadata.putObject("annotations");
-            annotations.put(keys.interactions(), appendedInteractions(pod, interaction));
-            Instant initial = interaction.time().truncatedTo(ChronoUnit.SECONDS);
-            Instant evictionTime = first ? initial.plus(ttl.ttl()) : null;
-            if (first) {
-                ObjectNode labels = metadata.putObject("labels");
-                labels.put(keys.initialInteractionTimestamp(), Long.toString(initial.getEpochSecond()));
-                labels.put(keys.interactorUsername(), UsernameLabel.of(interaction.username()));
-                labels.put(keys.ttlDuration(), GoDuration.format(ttl.ttl()));
-                annotations.put(keys.terminationTime(), GoTime.format(evictionTime));
-            }
-            ObjectNode patch = JSON.createObjectNode();
-            patch.set("metadata", metadata);
+            String history = appendedInteractions(pod, interaction);
+            InteractionPatch patch = first
+                    ? InteractionPatch.first(keys, interaction.time(), interaction.username(), ttl.ttl(), history)
+                    : InteractionPatch.later(keys, history);
+            String mergePatch = json(patch.mergePatch(pod.getMetadata().getResourceVersion()));
             try {
                 client.pods().inNamespace(interaction.namespace()).withName(interaction.pod())
-                        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+                        .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 409) {
                     LOG.debug("pod={}: changed since read, retrying ({}/{})", where, attempt, CONFLICT_ATTEMPTS);
@@ -150,11 +139,13 @@ public final class InteractionRecorder {
                         interaction.username(), interaction.kind().label());
                 return List.of();
             }
+            Instant evictionTime = patch.evictionTime().orElseThrow();
             LOG.info("pod={} user={} kind={}: labelled, TTL {} from {}, eviction at {}", where,
                     interaction.username(), interaction.kind().label(), GoDuration.format(ttl.ttl()), ttl.source(),
                     GoTime.format(evictionTime));
             PodRef ref = PodRef.of(pod);
-            return List.of(events.interacted(ref, interaction.kind(), interaction.username(), initial),
+            return List.of(events.interacted(ref, interaction.kind(), interaction.username(),
+                            interaction.time().truncatedTo(ChronoUnit.SECONDS)),
                     events.willBeEvicted(ref, evictionTime));
         }
         throw new RetryableFailure("pod " + where + " kept changing while being labelled");
@@ -198,8 +189,12 @@ public final class InteractionRecorder {
         }
         PodInteractions.Entry entry = PodInteractions.Entry.of(interaction.username(), interaction.groups(),
                 interaction.kind().label(), interaction.container(), interaction.command(), interaction.time());
+        return json(PodInteractions.append(existing, entry));
+    }
+
+    private static String json(Object plain) {
         try {
-            return JSON.writeValueAsString(PodInteractions.append(existing, entry));
+            return JSON.writeValueAsString(plain);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e); // lists, maps and strings always serialise
         }

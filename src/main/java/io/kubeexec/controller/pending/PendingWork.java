@@ -2,6 +2,8 @@ package io.kubeexec.controller.pending;
 
 import io.kubeexec.controller.admission.ExtensionRequest;
 import io.kubeexec.controller.admission.Interaction;
+import io.kubeexec.controller.admission.QueuedWork;
+import io.kubeexec.controller.admission.WorkQueue;
 import io.kubeexec.controller.decision.ApiOutcome;
 
 import java.time.Clock;
@@ -29,19 +31,21 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class PendingWork {
 
     /** One accepted piece of work; {@code id} travels with it through the queue (header {@link #HEADER}). */
-    public record Item(long id, String queue, Object work, Replay replay, Instant accepted) {
+    public record Item(long id, QueuedWork work, Replay replay, Instant accepted) {
+
+        public WorkQueue queue() {
+            return work.queue();
+        }
 
         /** One line for the operator: namespace, pod, user, kind and time of the interaction or extension. */
         public String describe() {
             if (work instanceof Interaction i) {
-                return String.format("queue=%s namespace=%s pod=%s user=%s kind=%s container=%s time=%s", queue,
+                return String.format("queue=%s namespace=%s pod=%s user=%s kind=%s container=%s time=%s", queue(),
                         i.namespace(), i.pod(), i.username(), i.kind().label(), i.container(), time(i.time()));
             }
-            if (work instanceof ExtensionRequest e) {
-                return String.format("queue=%s namespace=%s pod=%s user=%s kind=extension extension=%s time=%s",
-                        queue, e.namespace(), e.pod(), e.username(), e.extensionText(), time(e.time()));
-            }
-            return "queue=" + queue + " work=" + work + " time=" + time(accepted);
+            ExtensionRequest e = (ExtensionRequest) work; // the only other kind of QueuedWork
+            return String.format("queue=%s namespace=%s pod=%s user=%s kind=extension extension=%s time=%s",
+                    queue(), e.namespace(), e.pod(), e.username(), e.extensionText(), time(e.time()));
         }
 
         private static Instant time(Instant instant) {
@@ -54,7 +58,7 @@ public final class PendingWork {
 
     private final Clock clock;
     private final AtomicLong ids = new AtomicLong();
-    private final Map<String, ConcurrentSkipListMap<Long, Item>> byQueue = new ConcurrentHashMap<>();
+    private final Map<WorkQueue, ConcurrentSkipListMap<Long, Item>> byQueue = new ConcurrentHashMap<>();
     private final AtomicLong recorded = new AtomicLong();
     private final AtomicLong notRecordable = new AtomicLong();
     private final AtomicReference<Instant> lastDone = new AtomicReference<>();
@@ -65,10 +69,10 @@ public final class PendingWork {
     }
 
     /** The webhook is about to queue {@code work}; returns the id its worker reports back with. */
-    public long accept(String queue, Object work, Replay replay) {
+    public long accept(QueuedWork work, Replay replay) {
         long id = ids.incrementAndGet();
-        byQueue.computeIfAbsent(queue, q -> new ConcurrentSkipListMap<>())
-                .put(id, new Item(id, queue, work, replay, clock.instant()));
+        byQueue.computeIfAbsent(work.queue(), q -> new ConcurrentSkipListMap<>())
+                .put(id, new Item(id, work, replay, clock.instant()));
         return id;
     }
 
@@ -123,7 +127,7 @@ public final class PendingWork {
     }
 
     /** The longest-waiting item of a queue. */
-    public Optional<Item> oldest(String queue) {
+    public Optional<Item> oldest(WorkQueue queue) {
         ConcurrentSkipListMap<Long, Item> items = byQueue.get(queue);
         if (items == null) {
             return Optional.empty();
@@ -132,7 +136,7 @@ public final class PendingWork {
         return first == null ? Optional.empty() : Optional.of(first.getValue());
     }
 
-    public int size(String queue) {
+    public int size(WorkQueue queue) {
         ConcurrentSkipListMap<Long, Item> items = byQueue.get(queue);
         return items == null ? 0 : items.size();
     }

@@ -1,6 +1,7 @@
 package io.kubeexec.controller.pending;
 
 import io.kubeexec.controller.admission.Interaction;
+import io.kubeexec.controller.admission.WorkQueue;
 import io.kubeexec.controller.decision.UnrecordableRule;
 
 import java.time.Clock;
@@ -20,7 +21,7 @@ import java.util.function.Consumer;
 public final class UnrecordableGate {
 
     static final Duration PROBE_EVERY = Duration.ofSeconds(2);
-    private static final String QUEUE = "interact";
+    private static final WorkQueue QUEUE = WorkQueue.interact;
 
     private final UnrecordableRule rule;
     private final PendingWork pending;

@@ -6,6 +6,8 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.kubeexec.controller.admission.AdmissionRequest;
+import io.kubeexec.controller.admission.Interaction;
+import io.kubeexec.controller.admission.InteractionKind;
 import io.kubeexec.controller.admission.AdmissionResponse;
 import io.kubeexec.controller.admission.AdmissionWebhook;
 import io.kubeexec.controller.pending.PendingWork;
@@ -180,7 +182,9 @@ class PeerHandoverTest {
         for (int i = 0; i < count; i++) {
             AdmissionRequest request = AdmissionRequest.parse(
                     Reviews.exec("shop", "web-" + i, "alice").getBytes(StandardCharsets.UTF_8));
-            pending.accept("interact", "work " + i, new Replay("/admit-pod-interaction", request));
+            Interaction work = new Interaction("shop", "web-" + i, "alice", List.of(), InteractionKind.EXEC, "web",
+                    List.of("sh"), java.time.Instant.now());
+            pending.accept(work, new Replay("/admit-pod-interaction", request));
         }
         return pending.items();
     }

@@ -1,5 +1,6 @@
 package io.kubeexec.controller.pending;
 
+import io.kubeexec.controller.admission.WorkQueue;
 import io.kubeexec.controller.admission.ExtensionRequest;
 import io.kubeexec.controller.admission.Interaction;
 import io.kubeexec.controller.admission.InteractionKind;
@@ -23,13 +24,13 @@ class PendingWorkTest {
 
     @Test
     void workStaysUntilRecordedOrFoundUnrecordableAndTheOldestComesFirst() {
-        long first = pending.accept("interact", exec("web-1"), null);
+        long first = pending.accept(exec("web-1"), null);
         clock.advance(Duration.ofSeconds(5));
-        long second = pending.accept("interact", exec("web-2"), null);
-        long extension = pending.accept("extend", extension("web-3"), null);
+        long second = pending.accept(exec("web-2"), null);
+        long extension = pending.accept(extension("web-3"), null);
 
         assertThat(pending.size()).isEqualTo(3);
-        assertThat(pending.oldest("interact")).hasValueSatisfying(item -> {
+        assertThat(pending.oldest(WorkQueue.interact)).hasValueSatisfying(item -> {
             assertThat(item.id()).isEqualTo(first);
             assertThat(item.accepted()).isEqualTo(T0);
         });
@@ -38,15 +39,15 @@ class PendingWorkTest {
         pending.notRecordable(extension);
 
         assertThat(pending.items()).extracting(PendingWork.Item::id).containsExactly(second);
-        assertThat(pending.oldest("interact")).hasValueSatisfying(item -> assertThat(item.id()).isEqualTo(second));
-        assertThat(pending.oldest("extend")).isEmpty();
+        assertThat(pending.oldest(WorkQueue.interact)).hasValueSatisfying(item -> assertThat(item.id()).isEqualTo(second));
+        assertThat(pending.oldest(WorkQueue.extend)).isEmpty();
         assertThat(pending.recordedCount()).isEqualTo(1);
     }
 
     @Test
     void workTheQueueRefusedOrAPeerTookIsNoLongerPendingAndNotCountedAsRecorded() {
-        long refused = pending.accept("interact", exec("web-1"), null);
-        long handedOver = pending.accept("interact", exec("web-2"), null);
+        long refused = pending.accept(exec("web-1"), null);
+        long handedOver = pending.accept(exec("web-2"), null);
 
         pending.notQueued(refused);
         pending.handedOver(handedOver);
@@ -57,7 +58,7 @@ class PendingWorkTest {
 
     @Test
     void anUnknownOrMissingIdChangesNothingButStillCountsAsAnAnswer() {
-        pending.accept("interact", exec("web-1"), null);
+        pending.accept(exec("web-1"), null);
         pending.apiFailed("refused");
 
         pending.recorded(null);
@@ -82,14 +83,14 @@ class PendingWorkTest {
         assertThat(pending.lastDone()).as("a probe's answer is no work done").isEmpty();
 
         clock.advance(Duration.ofSeconds(1));
-        pending.recorded(pending.accept("interact", exec("web-1"), null));
+        pending.recorded(pending.accept(exec("web-1"), null));
         assertThat(pending.lastDone()).hasValue(T0.plusSeconds(2));
     }
 
     @Test
     void eachItemDescribesItselfForTheOperatorOnOneLine() {
-        pending.accept("interact", exec("web-1"), null);
-        pending.accept("extend", extension("web-3"), null);
+        pending.accept(exec("web-1"), null);
+        pending.accept(extension("web-3"), null);
 
         assertThat(pending.items()).extracting(PendingWork.Item::describe).containsExactlyInAnyOrder(
                 "queue=interact namespace=shop pod=web-1 user=alice kind=exec container=app"

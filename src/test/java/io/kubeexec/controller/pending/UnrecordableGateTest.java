@@ -1,5 +1,6 @@
 package io.kubeexec.controller.pending;
 
+import io.kubeexec.controller.admission.WorkQueue;
 import io.kubeexec.controller.admission.Interaction;
 import io.kubeexec.controller.admission.InteractionKind;
 import io.kubeexec.controller.decision.UnrecordableRule;
@@ -32,8 +33,8 @@ class UnrecordableGateTest {
 
     @Test
     void deniesWhileTheProbeFailsAndLetsInOnceItAnswers() {
-        pending.accept("interact", exec("web-1"), null);
-        pending.accept("interact", exec("web-2"), null);
+        pending.accept(exec("web-1"), null);
+        pending.accept(exec("web-2"), null);
         pending.apiFailed("GET pod shop/web-1 failed (HTTP 0): Connection refused");
         assertThat(gate.refusal()).as("within the bound").isEmpty();
         assertThat(probed).isEmpty();
@@ -58,7 +59,7 @@ class UnrecordableGateTest {
     void inAllowModeItNeverDeniesNorProbes() {
         UnrecordableGate allow = new UnrecordableGate(new UnrecordableRule(false, Duration.ofSeconds(30)), pending,
                 clock, interaction -> probed.add("probed"));
-        pending.accept("interact", exec("web-1"), null);
+        pending.accept(exec("web-1"), null);
         pending.apiFailed("refused");
         clock.advance(Duration.ofHours(1));
 

@@ -1,0 +1,7 @@
+package io.kubeexec.controller.admission;
+
+/** What a webhook hands to a worker: an interaction to record, or an extension. Each knows its queue. */
+public sealed interface QueuedWork permits Interaction, ExtensionRequest {
+
+    WorkQueue queue();
+}

@@ -17,7 +17,9 @@ cache=${KEC_IMAGE_CACHE:-/var/cache/kube-exec-images}
 # `jdeps --print-module-deps` over the controller's jars (Quartz's bean introspection is what needs java.desktop), plus
 # jdk.crypto.ec, which jdeps cannot see because TLS finds it as a security provider: without it there are no EC keys
 # and no ECDHE. ImageIT fails when the jars need a module that is not here.
-modules=java.base,java.desktop,java.management,java.naming,java.net.http,java.rmi,java.security.jgss,java.security.sasl,java.sql
+# java.compiler and java.scripting: mchange-commons-java, which Quartz brings with c3p0.
+modules=java.base,java.compiler,java.desktop,java.management,java.naming,java.net.http,java.rmi,java.scripting
+modules+=,java.security.jgss,java.security.sasl,java.sql
 modules+=,jdk.jfr,jdk.unsupported,jdk.crypto.ec
 # What libjvm and the JDK's own native libraries link against (ldd), nothing else.
 libraries="libc6 libgcc-s1 libstdc++6 zlib1g"

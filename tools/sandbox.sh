@@ -177,6 +177,7 @@ k -n "$ns" get pods --show-labels 2>&1
 evicted test && echo "test was evicted, for good: nothing owns it." || echo "test was NOT evicted"
 evicted "$web" && echo "$web was evicted; its ReplicaSet replaced it with a clean pod." \
   || echo "$web was NOT evicted"
-printf '\n\033[1m$ kubectl -n kube-exec-controller logs deploy/kube-exec-controller | grep -E "decision=|evicted"\033[0m\n'
-k -n kube-exec-controller logs deploy/kube-exec-controller 2>/dev/null | grep -E "decision=|evicted" \
-  | sed -E 's/^[^ ]+ +[A-Z]+ +\[[^]]+\] //' | head -n 14
+printf '\n\033[1m$ kubectl -n kube-exec-controller logs deploy/kube-exec-controller | grep -E "decision=|: evicted"\033[0m\n'
+# head stops reading after 14 lines: the pipe's SIGPIPE (141) must not end the script (set -o pipefail).
+k -n kube-exec-controller logs deploy/kube-exec-controller 2>/dev/null | grep -E "decision=|: evicted" \
+  | sed -E 's/^[^ ]+ +[A-Z]+ +\[[^]]+\] //' | head -n 14 || true

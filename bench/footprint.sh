@@ -47,7 +47,7 @@ configs=("launcher" "launcher, no CDS" "Camel Main baseline")
 # start CONFIG PORT HEALTH_PORT: one configuration, in the background
 start() {
   local args=(-cert-path "$work/tls.crt" -key-path "$work/tls.key" -port "$2" -bind-address 127.0.0.1 -shutdown-delay 0s
-    -health-port "$3" -health-bind-address 127.0.0.1 -namespace-allowlist kube-system)
+    -health-port "$3" -health-bind-address 127.0.0.1 -namespace-allowlist infra)
   case $1 in
     launcher) KEC_JAR=$jar "$root/bin/kube-exec-controller" "${args[@]}" ;;
     "launcher, no CDS") KEC_CDS=off KEC_JAR=$jar "$root/bin/kube-exec-controller" "${args[@]}" ;;

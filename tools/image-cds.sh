@@ -19,6 +19,7 @@ set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2; exit 2; }
 die() { echo "image-cds.sh: $*" >&2; exit 1; }
+training=$(cd "$(dirname "$0")" && pwd)/cds-training
 
 [ $# -ge 2 ] || usage
 command=$1 image=$2
@@ -195,9 +196,12 @@ case $command in
     # As root: the JVM writes the archive into the image's tree, at the path the entrypoint reads it from.
     start rw 0:0 "${cmd[@]}" "${controller_args[@]}"
     await_ready >/dev/null || die "the training run did not start"
-    # One admission request, so that the webhook's classes are archived too.
-    curl -sk -o /dev/null -d '{"apiVersion":"admission.k8s.io/v1","request":{"uid":"cds"}}' \
-      "https://127.0.0.1:$port/admit-pod-update" || true
+    # A review of each kind, as bin/kube-exec-controller --build-cds sends, so that the webhook's classes are
+    # archived too; then readiness, which waits for the Kubernetes client and its first try of the API server.
+    for review in admit-pod-update:pod-update admit-pod-interaction:exec-dry-run; do
+      curl -sk -o /dev/null --data-binary "@$training/${review#*:}.json" "https://127.0.0.1:$port/${review%%:*}" || true
+    done
+    curl -s -o /dev/null "http://127.0.0.1:$health_port/health/readiness" || true
     stop || true
     [ -s "$root$archive" ] || { tail -n 20 "$work/run.log" >&2; die "the training run wrote no archive"; }
     install -D -m 0444 "$root$archive" "$out$archive"

@@ -173,9 +173,9 @@ public class ControllerConfiguration implements CamelConfiguration {
         if (!settings.apiServer().isEmpty()) {
             config.withMasterUrl(settings.apiServer());
         }
-        // Without a class-path scan: by default fabric8 loads every model class it ships (~900, a third of a second
-        // of a start, and metaspace for good) to map a kind to its class. Every call here is typed (pods, events,
-        // evictions, leases), so the mapping is never asked.
+        // Without a class-path scan: by default fabric8 loads every model class it ships (~900) to map a kind to its
+        // class. Every call here is typed (pods, events, evictions, leases), so the mapping is never asked. Reading a
+        // kubeconfig still scans, in fabric8's static serialization: the AppCDS training run reads one for that.
         return new KubernetesClientBuilder().withConfig(config.build())
                 .withKubernetesSerialization(new KubernetesSerialization(new ObjectMapper(), false)).build();
     }

@@ -196,12 +196,8 @@ case $command in
     # As root: the JVM writes the archive into the image's tree, at the path the entrypoint reads it from.
     start rw 0:0 "${cmd[@]}" "${controller_args[@]}"
     await_ready >/dev/null || die "the training run did not start"
-    # A review of each kind, as bin/kube-exec-controller --build-cds sends, so that the webhook's classes are
-    # archived too; then readiness, which waits for the Kubernetes client and its first try of the API server.
-    for review in admit-pod-update:pod-update admit-pod-interaction:exec-dry-run; do
-      curl -sk -o /dev/null --data-binary "@$training/${review#*:}.json" "https://127.0.0.1:$port/${review%%:*}" || true
-    done
-    curl -s -o /dev/null "http://127.0.0.1:$health_port/health/readiness" || true
+    # The requests every training run sends, so that the webhook's and the Kubernetes client's classes are archived.
+    "$training/exercise.sh" "$port" "$health_port"
     stop || true
     [ -s "$root$archive" ] || { tail -n 20 "$work/run.log" >&2; die "the training run wrote no archive"; }
     install -D -m 0444 "$root$archive" "$out$archive"

@@ -4,6 +4,7 @@ import io.kubeexec.controller.config.CommandLine;
 import io.kubeexec.controller.config.ControllerConfiguration;
 import io.kubeexec.controller.config.InvalidSettingException;
 import io.kubeexec.controller.config.Settings;
+import io.kubeexec.controller.logging.LogThresholds;
 import io.kubeexec.controller.tls.ClientCertificateTrust;
 import io.kubeexec.controller.tls.PemKeyStore;
 import org.apache.camel.main.Main;
@@ -46,7 +47,7 @@ public final class KubeExecController {
             System.exit(2);
             return;
         }
-        System.setProperty("kec.log.level", settings.logLevel());
+        LogThresholds.setLevel(settings.logLevel());
         // Undertow's XNIO registers MBeans as the listener starts, which builds the platform MBean server: about 0.1 s
         // of class loading on the start's critical path. Built on another core meanwhile, it is there when needed.
         Thread mbeanServer = new Thread(ManagementFactory::getPlatformMBeanServer, "platform-mbean-server");

@@ -2,6 +2,7 @@ package io.kubeexec.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeexec.controller.config.ControllerConfiguration;
+import io.kubeexec.controller.support.LoggedWarnings;
 import io.kubeexec.controller.support.Reviews;
 import io.kubeexec.controller.support.TestController;
 import io.kubeexec.controller.support.TestPods;
@@ -9,12 +10,6 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,9 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,8 +42,7 @@ class RouteReloadTest {
                     - to: mock:%s
             """;
 
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private AbstractAppender capture;
+    private LoggedWarnings warnings;
     private Path dir;
     private Path file;
     private TestController controller;
@@ -64,19 +56,7 @@ class RouteReloadTest {
         dir = Files.createTempDirectory("reload-routes");
         file = dir.resolve("observer.camel.yaml");
         Files.writeString(file, OBSERVER.formatted("before-edit"));
-        capture = new AbstractAppender("reload-capture", null, null, true, Property.EMPTY_ARRAY) {
-            @Override
-            public void append(LogEvent event) {
-                if (event.getLevel().isMoreSpecificThan(Level.WARN)) {
-                    warnings.add(event.getMessage().getFormattedMessage()
-                            + (event.getThrown() == null ? "" : " " + event.getThrown()));
-                }
-            }
-        };
-        capture.start();
-        LoggerContext logging = (LoggerContext) LogManager.getContext(false);
-        logging.getConfiguration().getRootLogger().addAppender(capture, Level.WARN, null);
-        logging.updateLoggers();
+        warnings = LoggedWarnings.capture();
         controller = new TestController(Map.of("routes-extra-dir", dir.toString(), "routes-reload", "true"));
         kube = controller.kube();
     }
@@ -84,9 +64,7 @@ class RouteReloadTest {
     @AfterAll
     void stop() throws IOException {
         controller.close();
-        LoggerContext logging = (LoggerContext) LogManager.getContext(false);
-        logging.getConfiguration().getRootLogger().removeAppender("reload-capture");
-        logging.updateLoggers();
+        warnings.close();
         Files.deleteIfExists(file);
         Files.deleteIfExists(dir);
     }
@@ -99,7 +77,7 @@ class RouteReloadTest {
 
         Files.writeString(file, "- route:\n    id: reloaded-observer\n    from:\n      uri: \"seda:x\"\n"
                 + "      steps:\n        - tooo: nowhere\n");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(warnings)
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(warnings.events())
                 .anySatisfy(w -> assertThat(w).contains("observer.camel.yaml").contains("line 6, column 11")));
         assertThat(context.getRoute("reloaded-observer")).as("the last good route").isNotNull();
         assertThat(context.getRoute("admit-pod-interaction")).isNotNull();

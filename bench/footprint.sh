@@ -12,7 +12,8 @@
 # --smoke: one start per configuration, 2 s of load, to check that the script works (make test).
 # Configurations: "launcher" is bin/kube-exec-controller as shipped (its JVM flags, and the AppCDS archive next to
 # the jar, made first if missing); "launcher, no CDS" the same without the archive (a first start after a plain
-# `mvn package`); "Camel Main baseline" as above.
+# `mvn package`); "launcher, JIT x1" the same with the JIT's usual compile thresholds (the launcher raises them
+# tenfold: its load_req/s shows what that costs the first seconds under load); "Camel Main baseline" as above.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 runs=5 load=10 idle_wait=10
@@ -43,7 +44,9 @@ baseline_cp="$jar:$lib/*:$classes.jar"
 baseline_archive=$work/baseline.jsa
 
 declare -A out
-configs=("launcher" "launcher, no CDS" "Camel Main baseline")
+jit_x1_opts=${opts/ -XX:CompileThresholdScaling=10/}
+[ "$jit_x1_opts" != "$opts" ] || { echo "bin/kube-exec-controller no longer sets -XX:CompileThresholdScaling=10: update $0" >&2; exit 1; }
+configs=("launcher" "launcher, no CDS" "launcher, JIT x1" "Camel Main baseline")
 # start CONFIG PORT HEALTH_PORT: one configuration, in the background
 start() {
   local args=(-cert-path "$work/tls.crt" -key-path "$work/tls.key" -port "$2" -bind-address 127.0.0.1 -shutdown-delay 0s
@@ -51,6 +54,7 @@ start() {
   case $1 in
     launcher) KEC_JAR=$jar "$root/bin/kube-exec-controller" "${args[@]}" ;;
     "launcher, no CDS") KEC_CDS=off KEC_JAR=$jar "$root/bin/kube-exec-controller" "${args[@]}" ;;
+    "launcher, JIT x1") JAVA_OPTS=$jit_x1_opts KEC_JAR=$jar "$root/bin/kube-exec-controller" "${args[@]}" ;;
     "Camel Main baseline") exec java $opts -XX:SharedArchiveFile="$baseline_archive" -Xlog:cds=off -Xlog:cds+dynamic=off \
       -cp "$baseline_cp" io.kubeexec.bench.CamelMainBaseline "$2" "$work/tls.crt" "$work/tls.key" ;;
   esac

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeexec.controller.config.ControllerConfiguration;
 import io.kubeexec.controller.support.TestController;
+import org.apache.camel.BeanInject;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +37,9 @@ class EvictionFlowTest {
     private TestController controller;
     private KubernetesClient kube;
 
+    @BeanInject("quartz")
+    QuartzComponent quartz;
+
     @BeforeAll
     void start() {
         controller = new TestController(Map.of("scan-interval", "200ms"));
@@ -44,6 +49,12 @@ class EvictionFlowTest {
     @AfterAll
     void stop() {
         controller.close();
+    }
+
+    @Test
+    void theScanRunsOnTheSchedulersOnlyWorkerThread() throws Exception {
+        assertThat(quartz.getScheduler().getMetaData().getThreadPoolSize()).isEqualTo(1);
+        assertThat(quartz.getScheduler().getMetaData().getJobStoreClass().getSimpleName()).isEqualTo("RAMJobStore");
     }
 
     @Test

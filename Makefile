@@ -86,7 +86,7 @@ bench-scan:
 bench-eviction-lag:
 	@[ -f target/kube-exec-controller.jar ] || $(MVN) -q package -DskipTests
 	@KUBE_API_TEST_DIR="$$(tools/kube-api-test-dir.sh)" bench/eviction-lag.sh $(BENCH_ARGS)
-## bench-footprint: time to ready, RSS idle and under load, for the launcher's JVM flags and the previous ones
+## bench-footprint: time to ready, RSS idle and under load: the launcher, without its archive, with the JIT's usual thresholds, and a Camel Main baseline
 bench-footprint:
 	@[ -f target/kube-exec-controller.jar ] || $(MVN) -q package -DskipTests
 	@KUBE_API_TEST_DIR="$$(tools/kube-api-test-dir.sh)" bench/footprint.sh $(BENCH_ARGS)

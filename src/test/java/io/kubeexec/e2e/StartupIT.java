@@ -53,6 +53,18 @@ class StartupIT {
     }
 
     @Test
+    void aCertificateFileWithoutACertificateStopsStartUpInOneLineNamingIt(@TempDir Path dir) throws IOException {
+        Path notACertificate = Files.writeString(dir.resolve("tls.crt"), "not a certificate\n");
+
+        Command run = launch("-cert-path", notACertificate.toString(), "-key-path", KEY,
+                "-port", Integer.toString(TestController.freePort()));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr().strip())
+                .isEqualTo("kube-exec-controller: " + notACertificate + " holds no PEM certificate");
+    }
+
+    @Test
     void aBusyPortIsRefusedBeforeCamelCouldPretendToListen() throws IOException {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             Command run = launch("-cert-path", CERT, "-key-path", KEY, "-bind-address", "127.0.0.1",

@@ -2,7 +2,9 @@ package io.kubeexec.controller;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubeexec.controller.admission.WorkQueue;
 import io.kubeexec.controller.config.ControllerConfiguration;
+import io.kubeexec.controller.pending.PendingWork;
 import io.kubeexec.controller.support.Reviews;
 import io.kubeexec.controller.support.TestController;
 import io.kubeexec.controller.support.TestPods;
@@ -70,6 +72,10 @@ class RoutesExtensionTest {
                 kube.pods().inNamespace(NS).withName("replaced").get().getMetadata().getAnnotations())
                 .containsEntry("box.com/podExtensionRequester", "bob"));
         assertThat(mock("mock:replacement-ran").getReceivedExchanges()).as("the replacement did the work").hasSize(1);
+        // The replacement has no bookkeeping step: the ledger keeps itself on every consumer of the queue.
+        PendingWork pending = context.getRegistry().lookupByNameAndType("pendingWork", PendingWork.class);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(pending.size(WorkQueue.extend))
+                .as("extensions still in the ledger").isZero());
     }
 
     @Test

@@ -147,7 +147,7 @@ class ApiOutageIT {
             }
             assertAllowed(a.post("/admit-pod-update", Reviews.extend(extended, "30m", "bob")));
             // The workers of a have tried and failed: the work waits for a retry, not in the queue.
-            await().atMost(Duration.ofSeconds(20)).until(() -> a.log().contains("On delivery attempt"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> a.log().contains("Not recorded yet (failure 1 in a row)"));
 
             long sigterm = System.nanoTime();
             assertThat(a.terminate(Duration.ofSeconds(60))).isIn(0, 143);
@@ -204,7 +204,7 @@ class ApiOutageIT {
                 assertAllowed(alone.post("/admit-pod-interaction", Reviews.exec(NS, pod, "alice")));
             }
             assertAllowed(alone.post("/admit-pod-update", Reviews.extend(extended, "30m", "bob")));
-            await().atMost(Duration.ofSeconds(20)).until(() -> alone.log().contains("On delivery attempt"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> alone.log().contains("Not recorded yet (failure 1 in a row)"));
             long sigterm = System.nanoTime();
             assertThat(alone.terminate(Duration.ofSeconds(60))).isIn(0, 143);
             Duration exited = Duration.ofNanos(System.nanoTime() - sigterm);

@@ -1,5 +1,6 @@
 package io.kubeexec.controller.admission;
 
+import io.kubeexec.controller.logging.RateLimit;
 import io.kubeexec.controller.metrics.Metrics;
 import io.kubeexec.controller.pending.Replay;
 import io.kubeexec.controller.pending.UnrecordableGate;
@@ -7,7 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -53,6 +56,7 @@ public final class AdmissionWebhook {
     private final Metrics metrics;
     private final AtomicLong nextExemptWarning = new AtomicLong(System.nanoTime());
     private final AtomicLong suppressedExemptWarnings = new AtomicLong();
+    private final RateLimit refusalLines = new RateLimit(Duration.ofMinutes(1));
     private final UnrecordableGate unrecordable;
     private final BooleanSupplier stopping;
 
@@ -119,7 +123,7 @@ public final class AdmissionWebhook {
                     reply = decide.apply(request);
                     if (reply.work() != null) {
                         reply = new Reply(reply.status(), reply.body(), reply.work(), reply.apiVersion(),
-                                reply.uid(), new Replay(path, request));
+                                reply.uid(), new Replay(path, request.uid(), request.replayable()));
                     }
                 }
             } catch (AdmissionRequest.MalformedReviewException e) {
@@ -242,14 +246,26 @@ public final class AdmissionWebhook {
     /** The queue stayed full for the whole enqueue timeout. */
     public Reply queueFull(Reply reply) {
         metrics.queueRejected(reply.queue().name());
+        return refused(reply, "The " + reply.queue() + " queue is full");
+    }
+
+    /** The ledger of unrecorded work already holds -max-pending interactions and extensions. */
+    public Reply pendingFull(Reply reply) {
+        metrics.pendingRejected(reply.queue().name());
+        return refused(reply, "The ledger of unrecorded work is full (-max-pending)");
+    }
+
+    /** -on-queue-full decides; at most one line a minute says so, with the count: a flood is no log flood. */
+    private Reply refused(Reply reply, String why) {
+        OptionalLong line = refusalLines.pass();
         if (denyWhenQueueFull) {
-            LOG.error("The {} queue is full: denied the request {} so that nothing goes untracked",
-                    reply.queue(), reply.uid());
+            line.ifPresent(more -> LOG.error("{}: denied the request {} so that nothing goes untracked{}", why,
+                    reply.uid(), RateLimit.more(more)));
             return new Reply(200, AdmissionResponse.denied(reply.apiVersion(), reply.uid(), OVERLOADED),
                     null, reply.apiVersion(), reply.uid());
         }
-        LOG.error("The {} queue is full: allowed the request {} UNTRACKED (-on-queue-full=allow): {}",
-                reply.queue(), reply.uid(), reply.work());
+        line.ifPresent(more -> LOG.error("{}: allowed the request {} UNTRACKED (-on-queue-full=allow): {}{}", why,
+                reply.uid(), reply.work(), RateLimit.more(more)));
         return new Reply(200, reply.body(), null, reply.apiVersion(), reply.uid());
     }
 

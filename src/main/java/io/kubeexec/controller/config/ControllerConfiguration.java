@@ -19,6 +19,7 @@ import io.kubeexec.controller.health.Health;
 import io.kubeexec.controller.http.WebhookUndertowComponent;
 import io.kubeexec.controller.decision.EvictionSchedule;
 import io.kubeexec.controller.kube.BackgroundClient;
+import io.kubeexec.controller.kube.EventBacklog;
 import io.kubeexec.controller.kube.EvictionScan;
 import io.kubeexec.controller.kube.Evictor;
 import io.kubeexec.controller.kube.ExtensionRecorder;
@@ -31,7 +32,7 @@ import io.kubeexec.controller.decision.UnrecordableRule;
 import io.kubeexec.controller.metrics.Metrics;
 import io.kubeexec.controller.observe.Observations;
 import io.kubeexec.controller.tls.ClientCertificateTrust;
-import io.kubeexec.controller.pending.FailedCalls;
+import io.kubeexec.controller.pending.LedgerPolicy;
 import io.kubeexec.controller.pending.PendingWork;
 import io.kubeexec.controller.pending.UnrecordableGate;
 import io.kubeexec.controller.tls.ReloadingKeyManager;
@@ -98,7 +99,9 @@ public class ControllerConfiguration implements CamelConfiguration {
 
         NamespaceExemption exemption = new NamespaceExemption(settings.controllerNamespace(), settings.namespaceAllowlist());
         Metrics metrics = new Metrics();
-        PendingWork pending = new PendingWork(clock);
+        PendingWork pending = new PendingWork(clock, settings.maxPending());
+        LedgerPolicy ledgerPolicy = new LedgerPolicy(pending);
+        context.addRoutePolicyFactory(ledgerPolicy);
         for (WorkQueue queue : WorkQueue.values()) {
             metrics.queueDepth(queue.name(), () -> queueDepth(context, queue.name()));
             metrics.pending(queue.name(), () -> pending.size(queue));
@@ -128,7 +131,8 @@ public class ControllerConfiguration implements CamelConfiguration {
                         interaction -> probe(client, interaction.namespace(), interaction.pod())),
                 health::draining));
         bind(context, "pendingWork", pending);
-        bind(context, "failedCalls", new FailedCalls(pending));
+        bind(context, "eventBacklog", new EventBacklog(metrics, Integer.parseInt(
+                context.getPropertiesComponent().resolveProperty("events-queue-size").orElse("2000"))));
         bind(context, "interactionRecorder", new InteractionRecorder(client, settings.keys(),
                 new TtlPolicy(settings.keys(), settings.ttl(), settings.maxTtl()), new TrackingOptOut(settings.keys()),
                 events));
@@ -148,16 +152,18 @@ public class ControllerConfiguration implements CamelConfiguration {
         PeerHandover handover = settings.handoverPeers().isEmpty() ? null : new PeerHandover(settings.handoverPeers(),
                 handoverTls(keyPair, settings), instance, clock);
         context.getManagementStrategy().addEventNotifier(new Lifecycle(health, leadership, settings,
-                new DrainWatch(context, pending, handover, metrics, clock)));
+                new DrainWatch(context, pending, handover, metrics, clock), () -> {
+                    ledgerPolicy.holdDrainWhileWorkIsPending(context);
+                }, pending::close));
         LOG.info("kube-exec-controller on port {}: ttl={}s, scan every {}, queues interact={} extend={}, "
                         + "allowlist={} (never tracked: kube-system, {}), dry-run={}, evict-bare-pods={}, leader-elect={}, "
-                        + "on-unrecordable={} after {}, handover-peers={}, client certificates required: {}",
+                        + "on-unrecordable={} after {}, max-pending={}, handover-peers={}, client certificates required: {}",
                 settings.port(), settings.ttl().toSeconds(), settings.raw().get(Flag.SCAN_INTERVAL),
                 settings.interactQueueSize(), settings.extendQueueSize(), settings.namespaceAllowlist(),
                 settings.controllerNamespace(),
                 settings.dryRun(), settings.evictBarePods(), settings.leaderElect(),
                 settings.denyWhenUnrecordable() ? "deny" : "allow", settings.raw().get(Flag.UNRECORDABLE_AFTER),
-                settings.handoverPeers(), settings.clientCaPath().map(p -> "yes, signed by " + p).orElse("no"));
+                settings.maxPending(), settings.handoverPeers(), settings.clientCaPath().map(p -> "yes, signed by " + p).orElse("no"));
     }
 
     private static long queueDepth(CamelContext context, String queue) {
@@ -320,12 +326,17 @@ public class ControllerConfiguration implements CamelConfiguration {
         private final LeaderElection leadership;
         private final Settings settings;
         private final DrainWatch drain;
+        private final Runnable holdDrain;
+        private final Runnable stopRetries;
 
-        Lifecycle(Health health, LeaderElection leadership, Settings settings, DrainWatch drain) {
+        Lifecycle(Health health, LeaderElection leadership, Settings settings, DrainWatch drain, Runnable holdDrain,
+                Runnable stopRetries) {
             this.health = health;
             this.leadership = leadership;
             this.settings = settings;
             this.drain = drain;
+            this.holdDrain = holdDrain;
+            this.stopRetries = stopRetries;
         }
 
         @Override
@@ -337,8 +348,10 @@ public class ControllerConfiguration implements CamelConfiguration {
                 LOG.info("Stopping: readiness is 503; the listener stops in {}, then the queues drain",
                         settings.raw().get(Flag.SHUTDOWN_DELAY));
                 Thread.sleep(settings.shutdownDelay().toMillis());
+                holdDrain.run();
                 drain.drainStarting();
             } else if (event instanceof CamelEvent.CamelContextStoppedEvent) {
+                stopRetries.run();
                 leadership.stop();
                 drain.stopped();
             }

@@ -22,6 +22,8 @@ public enum Flag {
     SCAN_INTERVAL("scan-interval", "how often the eviction scan runs (Go duration)"),
     ON_QUEUE_FULL("on-queue-full", "when a queue stays full: deny the request, or allow it untracked (deny|allow)"),
     ENQUEUE_TIMEOUT("enqueue-timeout", "how long the webhook waits for room in a full queue (Go duration)"),
+    MAX_PENDING("max-pending", "most accepted, unrecorded interactions and extensions held in memory; more is then"
+            + " refused like a full queue (-on-queue-full)"),
     MAX_EXTENSION("max-extension", "largest extension a user may request (Go duration)"),
     MAX_TTL("max-ttl", "largest TTL a podTTL annotation on a pod or namespace may ask for; larger is capped (Go duration)"),
     EXTENSION_GROUPS("extension-groups", "comma-separated groups whose members may extend; empty means anyone"),

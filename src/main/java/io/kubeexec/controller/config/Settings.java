@@ -134,6 +134,7 @@ public record Settings(
             controllerNamespace = System.getenv().getOrDefault("POD_NAMESPACE",
                     NamespaceExemption.DEFAULT_CONTROLLER_NAMESPACE);
         }
+        integer(Flag.MAX_PENDING, raw, 1, 10_000_000); // read by maxPending(): valid before anything starts
         return new Settings(
                 apiServer,
                 readableFile(Flag.CERT_PATH, raw),
@@ -220,6 +221,11 @@ public record Settings(
     }
 
     /** Placeholders the routes use that are derived from flags: Go durations become milliseconds. */
+    /** -max-pending: the most pods the ledger of unrecorded work holds. */
+    public int maxPending() {
+        return (int) integer(Flag.MAX_PENDING, raw, 1, 10_000_000);
+    }
+
     public Map<String, String> derivedRouteProperties() {
         return Map.of(
                 Flag.INTERACT_CHAN_SIZE.flagName(), Integer.toString(interactQueueSize),

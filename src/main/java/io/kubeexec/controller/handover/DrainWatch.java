@@ -78,7 +78,6 @@ public final class DrainWatch {
         Instant started = drainStarted == null ? clock.instant() : drainStarted;
         long recorded = pending.recordedCount() - recordedBefore;
         List<PendingWork.Item> left = pending.items();
-        List<PendingWork.Item> lost = left;
         int handedOver = 0;
         String handedTo = "";
         if (!left.isEmpty() && handover != null) {
@@ -89,15 +88,20 @@ public final class DrainWatch {
             long offered = System.nanoTime();
             PeerHandover.Result result = handover.offer(left, deadline);
             long offerMillis = Duration.ofNanos(System.nanoTime() - offered).toMillis();
-            result.handedOver().forEach(item -> pending.handedOver(item.id()));
+            pending.handedOver(result.handedOver());
             handedOver = result.handedOver().size();
-            lost = result.notHandedOver();
             result.refusals().forEach(refusal -> LOG.warn("Hand-over: {}", refusal));
             handedTo = (handedOver > 0 ? " to a peer" : "") + " in " + offerMillis + " ms";
         }
-        for (PendingWork.Item item : lost) {
-            LOG.error("Lost: not recorded, the process exits: {}", item.describe());
-            metrics.lost(item.queue().name());
+        // What no peer took: one line per pod, each piece of work counted.
+        List<PendingWork.PodWork> lost = pending.pods();
+        int lostItems = 0;
+        for (PendingWork.PodWork pod : lost) {
+            LOG.error("Lost: not recorded, the process exits: {}", pod.describe());
+            for (int i = 0; i < pod.items().size() + pod.leftOut(); i++) {
+                metrics.lost(pod.queue().name());
+            }
+            lostItems += pod.items().size() + pod.leftOut();
         }
         long took = Duration.between(started, clock.instant()).toMillis();
         if (lost.isEmpty() && handedOver == 0) {
@@ -105,7 +109,7 @@ public final class DrainWatch {
                     + " the drain began)", recorded, took);
         } else {
             LOG.info("Stopped: {} recorded while draining, {} handed over{}, {} lost{} ({} ms after the drain began)",
-                    recorded, handedOver, handedTo, lost.size(),
+                    recorded, handedOver, handedTo, lostItems,
                     lost.isEmpty() ? "" : " (the 'Lost:' lines above name them)", took);
         }
     }

@@ -134,15 +134,17 @@ public final class InteractionRecorder {
                 }
                 throw KubernetesCalls.retryable("PATCH pod " + where, e);
             }
+            String more = interaction.coalesced().isEmpty() ? ""
+                    : " (with " + interaction.coalesced().size() + " later interaction(s) in the same patch)";
             if (!first) {
-                LOG.info("pod={} user={} kind={}: additional interaction recorded; eviction time unchanged", where,
-                        interaction.username(), interaction.kind().label());
+                LOG.info("pod={} user={} kind={}: additional interaction recorded{}; eviction time unchanged", where,
+                        interaction.username(), interaction.kind().label(), more);
                 return List.of();
             }
             Instant evictionTime = patch.evictionTime().orElseThrow();
-            LOG.info("pod={} user={} kind={}: labelled, TTL {} from {}, eviction at {}", where,
+            LOG.info("pod={} user={} kind={}: labelled, TTL {} from {}, eviction at {}{}", where,
                     interaction.username(), interaction.kind().label(), GoDuration.format(ttl.ttl()), ttl.source(),
-                    GoTime.format(evictionTime));
+                    GoTime.format(evictionTime), more);
             PodRef ref = PodRef.of(pod);
             return List.of(events.interacted(ref, interaction.kind(), interaction.username(),
                             interaction.time().truncatedTo(ChronoUnit.SECONDS)),
@@ -187,9 +189,12 @@ public final class InteractionRecorder {
                         interaction.pod(), keys.interactions());
             }
         }
-        PodInteractions.Entry entry = PodInteractions.Entry.of(interaction.username(), interaction.groups(),
-                interaction.kind().label(), interaction.container(), interaction.command(), interaction.time());
-        return json(PodInteractions.append(existing, entry));
+        List<?> history = existing;
+        for (Interaction each : interaction.all()) {
+            history = PodInteractions.append(history, PodInteractions.Entry.of(each.username(), each.groups(),
+                    each.kind().label(), each.container(), each.command(), each.time()));
+        }
+        return json(history);
     }
 
     private static String json(Object plain) {

@@ -32,8 +32,11 @@ public final class Metrics {
         help.put("evictions_total",
                 "Eviction attempts by result (evicted, pdb_blocked, gone, error; skipped: due, but kept by policy).");
         help.put("queue_rejections_total", "Requests that found a queue full after the enqueue timeout.");
+        help.put("pending_rejections_total",
+                "Requests refused because the ledger already held -max-pending items (-on-queue-full decides how).");
+        help.put("events_dropped_total", "Events not announced: the events queue held events-queue-size lists.");
         help.put("queue_depth", "Items waiting in a queue.");
-        help.put("pending", "Work accepted and not recorded yet: queued, being recorded, or waiting to be retried.");
+        help.put("pending", "Pods with work accepted and not recorded yet: queued, being recorded, or waiting to be retried.");
         help.put("lost_total",
                 "Work accepted and never recorded: still pending when the process exited, and not handed over.");
         // Every series exists from the start, so a scrape shows it before it first moves.
@@ -42,6 +45,8 @@ public final class Metrics {
         register("evictions_total", "result", "evicted", "pdb_blocked", "gone", "error", "skipped");
         register("queue_rejections_total", "queue", "interact", "extend");
         register("lost_total", "queue", "interact", "extend");
+        register("pending_rejections_total", "queue", "interact", "extend");
+        register("events_dropped_total", "reason", "queue_full");
     }
 
     public void interaction(String kind) {
@@ -63,6 +68,16 @@ public final class Metrics {
 
     public void queueRejected(String queue) {
         count("queue_rejections_total", "queue", queue);
+    }
+
+    /** The ledger held -max-pending pods: the request met the -on-queue-full rule. */
+    public void pendingRejected(String queue) {
+        count("pending_rejections_total", "queue", queue);
+    }
+
+    public void eventsDropped(int events) {
+        counters.computeIfAbsent(series("events_dropped_total", "reason", "queue_full"), k -> new LongAdder())
+                .add(events);
     }
 
     public void queueDepth(String queue, LongSupplier depth) {

@@ -33,8 +33,15 @@ public final class Observations {
         this.clock = clock;
     }
 
-    /** An interaction the interact worker has recorded on the pod (the first, or a later one). */
-    public Map<String, Object> interaction(Interaction interaction) {
+    /**
+     * What the interact worker has recorded on the pod (the first interaction, or a later one): one body per
+     * interaction, those coalesced with it included.
+     */
+    public List<Map<String, Object>> interaction(Interaction interaction) {
+        return interaction.all().stream().map(this::one).toList();
+    }
+
+    private Map<String, Object> one(Interaction interaction) {
         Map<String, Object> body = start(INTERACTION, interaction.namespace(), interaction.pod());
         body.put("user", interaction.username());
         body.put("groups", List.copyOf(interaction.groups()));

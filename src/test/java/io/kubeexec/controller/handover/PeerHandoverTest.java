@@ -81,7 +81,7 @@ class PeerHandoverTest {
         for (Received r : received) {
             replayed.add(AdmissionRequest.parse(JSON.writeValueAsBytes(r.review())));
         }
-        assertThat(replayed).containsExactlyInAnyOrderElementsOf(items.stream().map(i -> i.replay().request())
+        assertThat(replayed).containsExactlyInAnyOrderElementsOf(items.stream().map(PeerHandoverTest::request)
                 .toList());
     }
 
@@ -177,6 +177,14 @@ class PeerHandoverTest {
         return new PeerHandover(HandoverPeers.parse(peers, 1), tls, "replica-a", Clock.systemUTC());
     }
 
+    private static AdmissionRequest request(PendingWork.Item item) {
+        try {
+            return AdmissionRequest.parse(item.replay().review());
+        } catch (AdmissionRequest.MalformedReviewException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static List<PendingWork.Item> items(int count) throws Exception {
         PendingWork pending = new PendingWork(Clock.systemUTC());
         for (int i = 0; i < count; i++) {
@@ -184,7 +192,7 @@ class PeerHandoverTest {
                     Reviews.exec("shop", "web-" + i, "alice").getBytes(StandardCharsets.UTF_8));
             Interaction work = new Interaction("shop", "web-" + i, "alice", List.of(), InteractionKind.EXEC, "web",
                     List.of("sh"), java.time.Instant.now());
-            pending.accept(work, new Replay("/admit-pod-interaction", request));
+            pending.accept(work, new Replay("/admit-pod-interaction", request.uid(), request.replayable()));
         }
         return pending.items();
     }

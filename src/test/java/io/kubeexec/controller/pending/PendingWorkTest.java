@@ -4,6 +4,7 @@ import io.kubeexec.controller.admission.WorkQueue;
 import io.kubeexec.controller.admission.ExtensionRequest;
 import io.kubeexec.controller.admission.Interaction;
 import io.kubeexec.controller.admission.InteractionKind;
+import io.kubeexec.controller.admission.QueuedWork;
 import io.kubeexec.controller.decision.ApiOutcome;
 import org.junit.jupiter.api.Test;
 
@@ -12,10 +13,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-/** The ledger of accepted but unrecorded work: what a stop now would lose, and the latest word on the API server. */
+/**
+ * The ledger of accepted but unrecorded work: one entry per pod, what a stop now would lose, when it is tried again,
+ * and the latest word on the API server.
+ */
 class PendingWorkTest {
 
     private static final Instant T0 = Instant.parse("2026-12-03T12:00:00.250Z");
@@ -24,10 +32,10 @@ class PendingWorkTest {
 
     @Test
     void workStaysUntilRecordedOrFoundUnrecordableAndTheOldestComesFirst() {
-        long first = pending.accept(exec("web-1"), null);
+        long first = queued(exec("web-1"));
         clock.advance(Duration.ofSeconds(5));
-        long second = pending.accept(exec("web-2"), null);
-        long extension = pending.accept(extension("web-3"), null);
+        long second = queued(exec("web-2"));
+        long extension = queued(extension("web-3"));
 
         assertThat(pending.size()).isEqualTo(3);
         assertThat(pending.oldest(WorkQueue.interact)).hasValueSatisfying(item -> {
@@ -35,8 +43,10 @@ class PendingWorkTest {
             assertThat(item.accepted()).isEqualTo(T0);
         });
 
-        pending.recorded(first);
-        pending.notRecordable(extension);
+        pending.started(first);
+        pending.finished(first, true);
+        pending.started(extension);
+        pending.finished(extension, false);
 
         assertThat(pending.items()).extracting(PendingWork.Item::id).containsExactly(second);
         assertThat(pending.oldest(WorkQueue.interact)).hasValueSatisfying(item -> assertThat(item.id()).isEqualTo(second));
@@ -45,12 +55,109 @@ class PendingWorkTest {
     }
 
     @Test
+    void workForAPodThatAlreadyWaitsJoinsItsEntryAndTheWorkerGetsAllOfItInOneBody() {
+        long id = queued(exec("web-1"));
+        PendingWork.Admission again = pending.accept(exec("web-1", "bob"), null);
+        PendingWork.Admission third = pending.accept(exec("web-1", "carol"), null);
+
+        assertThat(again.outcome()).isEqualTo(PendingWork.Admission.Outcome.COALESCED);
+        assertThat(third.id()).isEqualTo(id);
+        assertThat(pending.size()).as("pods").isEqualTo(1);
+        assertThat(pending.items()).hasSize(3);
+        Interaction body = (Interaction) pending.started(id);
+        assertThat(body.username()).as("the first decides the labels").isEqualTo("alice");
+        assertThat(body.coalesced()).extracting(Interaction::username).containsExactly("bob", "carol");
+
+        pending.finished(id, true);
+        assertThat(pending.size()).isZero();
+        assertThat(pending.recordedCount()).isEqualTo(3);
+    }
+
+    @Test
+    void anEntryKeepsItsFirstAndLatestInteractionsOnlyAsTheHistoryDoes() {
+        long id = queued(exec("web-1", "user-0"));
+        for (int i = 1; i < 100; i++) {
+            pending.accept(exec("web-1", "user-" + i), null);
+        }
+
+        Interaction body = (Interaction) pending.started(id);
+        assertThat(body.all()).hasSize(PendingWork.KEPT);
+        assertThat(body.username()).isEqualTo("user-0");
+        assertThat(body.coalesced().get(body.coalesced().size() - 1).username()).isEqualTo("user-99");
+        assertThat(pending.pods()).singleElement().satisfies(pod -> {
+            assertThat(pod.leftOut()).isEqualTo(100 - PendingWork.KEPT);
+            assertThat(pod.describe()).contains("user=user-0").contains("and 99 more for this pod");
+        });
+    }
+
+    @Test
+    void aLaterExtensionReplacesTheOneStillWaiting() {
+        long id = queued(extension("web-3"));
+        pending.accept(new ExtensionRequest("shop", "web-3", "uid-1", "2h", Duration.ofHours(2), "carol", T0), null);
+
+        assertThat(pending.started(id)).isInstanceOfSatisfying(ExtensionRequest.class,
+                e -> assertThat(e.extensionText()).isEqualTo("2h"));
+        assertThat(pending.items()).hasSize(1);
+    }
+
+    @Test
+    void workThatArrivesWhileAWorkerRecordsItsPodIsQueuedAgainOnceTheWorkerIsDone() throws Exception {
+        List<QueuedWork> requeued = new CopyOnWriteArrayList<>();
+        pending.requeueWith((queue, id, body) -> requeued.add(body));
+        long id = queued(exec("web-1"));
+        pending.started(id);
+        pending.accept(exec("web-1", "bob"), null);
+
+        pending.finished(id, true);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> requeued.size() == 1);
+        assertThat(((Interaction) requeued.get(0)).username()).isEqualTo("bob");
+        assertThat(pending.items()).extracting(item -> ((Interaction) item.work()).username()).containsExactly("bob");
+        assertThat(pending.recordedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailureThatMaySucceedLaterWaitsWithBackoffAndIsQueuedAgainAFullQueueIsTriedAgainNeverDropped()
+            throws Exception {
+        AtomicInteger offers = new AtomicInteger();
+        pending.requeueWith((queue, id, body) -> offers.incrementAndGet() > 1); // full once, then room
+        long id = queued(exec("web-1"));
+        pending.started(id);
+
+        Optional<PendingWork.Retry> retry = pending.failed(id, "GET pod shop/web-1 failed (HTTP 0)");
+
+        assertThat(retry).hasValueSatisfying(r -> {
+            assertThat(r.failures()).isEqualTo(1);
+            assertThat(r.delay()).isEqualTo(Duration.ofMillis(500));
+        });
+        assertThat(pending.latestApiOutcome()).hasValueSatisfying(o -> assertThat(o.answered()).isFalse());
+        await().atMost(Duration.ofSeconds(5)).until(() -> offers.get() == 2);
+        assertThat(pending.size()).isEqualTo(1);
+        pending.started(id);
+        assertThat(pending.failed(id, "again")).hasValueSatisfying(r -> assertThat(r.failures()).isEqualTo(2));
+    }
+
+    @Test
+    void atTheBoundWorkThatWouldGrowTheLedgerIsRefusedWorkThatReplacesWaitingWorkIsNot() {
+        PendingWork bounded = new PendingWork(clock, 2);
+        assertThat(bounded.accept(extension("web-3"), null).toQueue()).isTrue();
+        assertThat(bounded.accept(exec("web-1"), null).toQueue()).isTrue();
+
+        assertThat(bounded.accept(exec("web-2"), null).full()).as("a new pod").isTrue();
+        assertThat(bounded.accept(exec("web-1", "bob"), null).full()).as("one more for a waiting pod").isTrue();
+        assertThat(bounded.accept(new ExtensionRequest("shop", "web-3", "uid-1", "2h", Duration.ofHours(2), "carol",
+                T0), null).outcome()).as("an extension replacing the waiting one")
+                .isEqualTo(PendingWork.Admission.Outcome.COALESCED);
+        assertThat(bounded.itemCount()).isEqualTo(2);
+    }
+
+    @Test
     void workTheQueueRefusedOrAPeerTookIsNoLongerPendingAndNotCountedAsRecorded() {
-        long refused = pending.accept(exec("web-1"), null);
-        long handedOver = pending.accept(exec("web-2"), null);
+        long refused = queued(exec("web-1"));
+        queued(exec("web-2"));
 
         pending.notQueued(refused);
-        pending.handedOver(handedOver);
+        pending.handedOver(pending.items());
 
         assertThat(pending.size()).isZero();
         assertThat(pending.recordedCount()).isZero();
@@ -58,11 +165,11 @@ class PendingWorkTest {
 
     @Test
     void anUnknownOrMissingIdChangesNothingButStillCountsAsAnAnswer() {
-        pending.accept(exec("web-1"), null);
+        queued(exec("web-1"));
         pending.apiFailed("refused");
 
-        pending.recorded(null);
-        pending.recorded(999L);
+        pending.finished(null, true);
+        pending.finished(999L, true);
 
         assertThat(pending.size()).isEqualTo(1);
         assertThat(pending.recordedCount()).isZero();
@@ -83,7 +190,9 @@ class PendingWorkTest {
         assertThat(pending.lastDone()).as("a probe's answer is no work done").isEmpty();
 
         clock.advance(Duration.ofSeconds(1));
-        pending.recorded(pending.accept(exec("web-1"), null));
+        long id = queued(exec("web-1"));
+        pending.started(id);
+        pending.finished(id, true);
         assertThat(pending.lastDone()).hasValue(T0.plusSeconds(2));
     }
 
@@ -99,9 +208,19 @@ class PendingWorkTest {
                         + " time=2026-12-03T11:59:58Z");
     }
 
-    private static Interaction exec(String pod) {
-        return new Interaction("shop", pod, "alice", List.of("system:authenticated"), InteractionKind.EXEC, "app",
+    private long queued(QueuedWork work) {
+        PendingWork.Admission admission = pending.accept(work, null);
+        assertThat(admission.toQueue()).isTrue();
+        return admission.id();
+    }
+
+    private static Interaction exec(String pod, String user) {
+        return new Interaction("shop", pod, user, List.of("system:authenticated"), InteractionKind.EXEC, "app",
                 List.of("sh"), T0.minusMillis(1000));
+    }
+
+    private static Interaction exec(String pod) {
+        return exec(pod, "alice");
     }
 
     private static ExtensionRequest extension(String pod) {

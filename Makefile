@@ -4,7 +4,7 @@ MVN ?= mvn -B -ntp
 # The real kube-apiserver + etcd for the e2e tiers is built once and cached outside the repo;
 # targets that need it call tools/kube-api-test-dir.sh, which prints where it is.
 
-.PHONY: build test run sandbox sandbox-tour
+.PHONY: build test run sandbox sandbox-tour ledger-outage
 
 ## sandbox: a one-node cluster with a real kubelet, the controller's image deployed on it with kubectl apply -k, and a
 ## Deployment to exec into; prints a session for `tools/cluster.sh shell` (Ctrl-C stops it). Needs root (tools/README.md)
@@ -28,6 +28,12 @@ test:
 	@export KUBE_API_TEST_DIR="$$(tools/kube-api-test-dir.sh)"; echo "KUBE_API_TEST_DIR=$$KUBE_API_TEST_DIR"; \
 	  base=$$(tools/jre-base-image.sh) && \
 	  $(MVN) -f pi-cli/pom.xml verify && $(MVN) verify $(IMAGE_FLAGS) && bench/smoke.sh
+
+## ledger-outage: LedgerOutageIT, larger: LEDGER_PODS pods exec'd during an outage (10000), LEDGER_FLOOD_SECONDS of
+## execs on one pod (300)
+ledger-outage:
+	@KUBE_API_TEST_DIR="$$(tools/kube-api-test-dir.sh)" $(MVN) verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dit.test=LedgerOutageIT -Dledger.pods=$${LEDGER_PODS:-10000} -Dledger.flood.seconds=$${LEDGER_FLOOD_SECONDS:-300}
 
 ## run: the controller against the current kubeconfig, with a self-signed certificate in .run/ unless ARGS gives one
 ## (ARGS="-ttl-seconds 60 -cert-path ... -key-path ..."; later flags win)

@@ -9,13 +9,13 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.kubeexec.controller.admission.AdmissionRequest;
-import io.kubeexec.controller.admission.Interaction;
-import io.kubeexec.controller.admission.InteractionKind;
 import io.kubeexec.controller.admission.PodUpdatePolicy;
-import io.kubeexec.controller.kube.InteractionRecorder;
-import io.kubeexec.controller.kube.PodEvents;
 import io.kubeexec.controller.decision.TrackingOptOut;
 import io.kubeexec.controller.decision.TtlPolicy;
+import io.kubeexec.controller.kube.InteractionRecorder;
+import io.kubeexec.controller.kube.PodEvents;
+import io.kubeexec.controller.work.Interaction;
+import io.kubeexec.controller.work.InteractionKind;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -2,12 +2,12 @@ package io.kubeexec.controller;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kubeexec.controller.admission.WorkQueue;
 import io.kubeexec.controller.config.ControllerConfiguration;
 import io.kubeexec.controller.pending.PendingWork;
 import io.kubeexec.controller.support.Reviews;
 import io.kubeexec.controller.support.TestController;
 import io.kubeexec.controller.support.TestPods;
+import io.kubeexec.controller.work.WorkQueue;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;

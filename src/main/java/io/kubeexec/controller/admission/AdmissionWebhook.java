@@ -2,8 +2,12 @@ package io.kubeexec.controller.admission;
 
 import io.kubeexec.controller.logging.RateLimit;
 import io.kubeexec.controller.metrics.Metrics;
-import io.kubeexec.controller.pending.Replay;
 import io.kubeexec.controller.pending.UnrecordableGate;
+import io.kubeexec.controller.work.ExtensionRequest;
+import io.kubeexec.controller.work.Interaction;
+import io.kubeexec.controller.work.QueuedWork;
+import io.kubeexec.controller.work.Replay;
+import io.kubeexec.controller.work.WorkQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

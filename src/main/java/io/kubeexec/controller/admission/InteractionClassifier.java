@@ -1,6 +1,8 @@
 package io.kubeexec.controller.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kubeexec.controller.work.Interaction;
+import io.kubeexec.controller.work.InteractionKind;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,6 +3,9 @@ package io.kubeexec.controller.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubeexec.contract.GoDuration;
 import io.kubeexec.contract.PodKeys;
+import io.kubeexec.controller.work.ExtensionRequest;
+import io.kubeexec.controller.work.Interaction;
+import io.kubeexec.controller.work.InteractionKind;
 
 import java.time.Duration;
 import java.time.Instant;

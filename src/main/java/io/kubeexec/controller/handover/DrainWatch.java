@@ -1,9 +1,9 @@
 package io.kubeexec.controller.handover;
 
-import io.kubeexec.controller.admission.WorkQueue;
 import io.kubeexec.controller.decision.HandoverTiming;
 import io.kubeexec.controller.metrics.Metrics;
 import io.kubeexec.controller.pending.PendingWork;
+import io.kubeexec.controller.work.WorkQueue;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.engine.DefaultShutdownStrategy;
 import org.apache.camel.spi.ShutdownStrategy;

@@ -10,8 +10,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubeexec.contract.GoTime;
 import io.kubeexec.contract.InteractedPod;
 import io.kubeexec.contract.PodKeys;
-import io.kubeexec.controller.admission.ExtensionRequest;
 import io.kubeexec.controller.metrics.Metrics;
+import io.kubeexec.controller.work.ExtensionRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -13,10 +13,10 @@ import io.kubeexec.contract.GoDuration;
 import io.kubeexec.contract.GoTime;
 import io.kubeexec.contract.PodInteractions;
 import io.kubeexec.contract.PodKeys;
-import io.kubeexec.controller.admission.Interaction;
 import io.kubeexec.controller.decision.InteractionPatch;
 import io.kubeexec.controller.decision.TrackingOptOut;
 import io.kubeexec.controller.decision.TtlPolicy;
+import io.kubeexec.controller.work.Interaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

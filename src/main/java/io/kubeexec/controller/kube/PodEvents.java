@@ -5,8 +5,8 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.kubeexec.contract.GoDuration;
 import io.kubeexec.contract.GoTime;
-import io.kubeexec.controller.admission.InteractionKind;
 import io.kubeexec.controller.decision.EvictionSchedule;
+import io.kubeexec.controller.work.InteractionKind;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,11 +1,11 @@
 package io.kubeexec.controller.observe;
 
+
 import io.kubeexec.contract.GoTime;
-import io.kubeexec.controller.admission.ExtensionRequest;
-import io.kubeexec.controller.admission.Interaction;
 import io.kubeexec.controller.kube.EvictedPod;
 import io.kubeexec.controller.kube.ScanResult;
-
+import io.kubeexec.controller.work.ExtensionRequest;
+import io.kubeexec.controller.work.Interaction;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

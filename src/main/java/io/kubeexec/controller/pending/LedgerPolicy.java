@@ -1,11 +1,11 @@
 package io.kubeexec.controller.pending;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.kubeexec.controller.admission.QueuedWork;
-import io.kubeexec.controller.admission.WorkQueue;
 import io.kubeexec.controller.decision.ApiFailures;
 import io.kubeexec.controller.decision.RetryBackoff;
 import io.kubeexec.controller.kube.RetryableFailure;
+import io.kubeexec.controller.work.QueuedWork;
+import io.kubeexec.controller.work.WorkQueue;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -35,6 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LedgerPolicy implements RoutePolicyFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerPolicy.class);
+    /** The work as the worker took it: the route may change the body. */
+    private static final String WORK = "KecLedgerWork";
 
     private final PendingWork pending;
     private final Map<WorkQueue, Route> workers = new ConcurrentHashMap<>();
@@ -127,6 +129,7 @@ public final class LedgerPolicy implements RoutePolicyFactory {
             QueuedWork body = pending.started(exchange.getIn().getHeader(PendingWork.HEADER, Long.class));
             if (body != null) {
                 exchange.getIn().setBody(body);
+                exchange.setProperty(WORK, body);
             }
         }
 
@@ -136,7 +139,14 @@ public final class LedgerPolicy implements RoutePolicyFactory {
             Throwable thrown = exchange.getException();
             Throwable failure = thrown != null ? thrown : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
             if (failure == null) {
-                pending.finished(id, true);
+                int leftOut = pending.finished(id, true);
+                if (leftOut > 0) {
+                    // Named, though no record is lost: the history annotation keeps the last 20 anyway.
+                    QueuedWork work = exchange.getProperty(WORK, QueuedWork.class);
+                    LOG.info("pod={}/{}: {} more interaction(s) that waited with these were left out of the patch;"
+                            + " the history keeps the first and the last {}", work == null ? "" : work.namespace(),
+                            work == null ? "" : work.pod(), leftOut, PendingWork.KEPT - 1);
+                }
             } else if (canSucceedLater(failure)) {
                 pending.failed(id, String.valueOf(failure.getMessage())).ifPresent(retry -> {
                     // The first failure and then about once a minute per pod: an outage is no log flood.
@@ -153,7 +163,7 @@ public final class LedgerPolicy implements RoutePolicyFactory {
             } else {
                 if (!(failure instanceof KubernetesClientException)) {
                     // A final API answer is logged by the route; anything else would fail the same way again.
-                    LOG.error("Not recorded, it cannot succeed: {}: {}", exchange.getIn().getBody(),
+                    LOG.error("Not recorded, it cannot succeed: {}: {}", exchange.getProperty(WORK),
                             String.valueOf(failure));
                 }
                 pending.finished(id, false);

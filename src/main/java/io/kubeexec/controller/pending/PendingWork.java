@@ -1,13 +1,14 @@
 package io.kubeexec.controller.pending;
 
+
 import io.kubeexec.contract.PodInteractions;
-import io.kubeexec.controller.admission.ExtensionRequest;
-import io.kubeexec.controller.admission.Interaction;
-import io.kubeexec.controller.admission.QueuedWork;
-import io.kubeexec.controller.admission.WorkQueue;
 import io.kubeexec.controller.decision.ApiOutcome;
 import io.kubeexec.controller.decision.RetryBackoff;
-
+import io.kubeexec.controller.work.ExtensionRequest;
+import io.kubeexec.controller.work.Interaction;
+import io.kubeexec.controller.work.QueuedWork;
+import io.kubeexec.controller.work.Replay;
+import io.kubeexec.controller.work.WorkQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -137,13 +138,25 @@ public final class PendingWork implements AutoCloseable {
                 return items.size() - before;
             }
             items.add(item);
-            // Keep the first (it decides the labels), those being recorded, and the latest.
-            int oldestDroppable = Math.max(inWork, 1);
-            if (items.size() - inWork > KEPT && oldestDroppable < items.size() - 1) {
-                items.remove(oldestDroppable);
-                leftOut++;
-            }
+            trim();
             return items.size() - before;
+        }
+
+        /**
+         * Keeps what the history would: the first interaction (it decides the labels) or those being recorded now,
+         * and the latest after them, {@value #KEPT} in all when none is being recorded. Returns how many it dropped.
+         */
+        int trim() {
+            if (queue == WorkQueue.extend) {
+                return 0;
+            }
+            int dropped = 0;
+            while (items.size() - head() > tail()) {
+                items.remove(head());
+                leftOut++;
+                dropped++;
+            }
+            return dropped;
         }
 
         /** Whether adding one more would grow the entry (false once it keeps as many as the history does). */
@@ -151,7 +164,15 @@ public final class PendingWork implements AutoCloseable {
             if (queue == WorkQueue.extend) {
                 return inWork == items.size();
             }
-            return !(items.size() - inWork >= KEPT && Math.max(inWork, 1) < items.size());
+            return items.size() - head() < tail();
+        }
+
+        private int head() {
+            return Math.max(inWork, 1);
+        }
+
+        private int tail() {
+            return inWork == 0 ? KEPT - 1 : KEPT;
         }
 
         QueuedWork body() {
@@ -282,27 +303,31 @@ public final class PendingWork implements AutoCloseable {
     /**
      * The worker recorded what it took (or found nothing left to record: the pod is gone or opted out), or it can
      * never be recorded (the API refused it for good). Work that joined the entry meanwhile is queued again at once.
+     * Returns how many interactions the entry left out of the patch (beyond the history's last 20).
      */
-    public void finished(Long id, boolean wasRecorded) {
+    public int finished(Long id, boolean wasRecorded) {
         Instant now = clock.instant();
         lastDone.set(now);
         latestApiOutcome.set(ApiOutcome.answered(now));
         synchronized (this) {
             Entry entry = id == null ? null : byId.get(id);
             if (entry == null || entry.state != State.WORKING) {
-                return;
+                return 0;
             }
+            int leftOut = entry.leftOut;
             entry.items.subList(0, entry.inWork).clear();
             itemCount -= entry.inWork;
             (wasRecorded ? recorded : notRecordable).addAndGet(entry.inWork);
             entry.inWork = 0;
             entry.failures = 0;
             entry.leftOut = 0;
+            itemCount -= entry.trim();
             if (entry.items.isEmpty()) {
                 remove(entry);
             } else {
                 waitThenQueue(entry, Duration.ZERO);
             }
+            return leftOut;
         }
     }
 
@@ -319,6 +344,7 @@ public final class PendingWork implements AutoCloseable {
             }
             entry.failures++;
             entry.inWork = 0;
+            itemCount -= entry.trim();
             Duration wait = RetryBackoff.after(entry.failures);
             waitThenQueue(entry, wait);
             return Optional.of(new Retry(entry.failures, wait, entry.view()));

@@ -1,9 +1,9 @@
 package io.kubeexec.controller.pending;
 
-import io.kubeexec.controller.admission.Interaction;
-import io.kubeexec.controller.admission.WorkQueue;
-import io.kubeexec.controller.decision.UnrecordableRule;
 
+import io.kubeexec.controller.decision.UnrecordableRule;
+import io.kubeexec.controller.work.Interaction;
+import io.kubeexec.controller.work.WorkQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package io.kubeexec.controller.admission;
 
+import io.kubeexec.controller.work.Interaction;
+import io.kubeexec.controller.work.InteractionKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

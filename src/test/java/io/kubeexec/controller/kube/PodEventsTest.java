@@ -1,6 +1,6 @@
 package io.kubeexec.controller.kube;
 
-import io.kubeexec.controller.admission.InteractionKind;
+import io.kubeexec.controller.work.InteractionKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

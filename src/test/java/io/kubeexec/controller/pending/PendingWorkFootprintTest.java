@@ -1,9 +1,10 @@
 package io.kubeexec.controller.pending;
 
 import io.kubeexec.controller.admission.AdmissionRequest;
-import io.kubeexec.controller.admission.Interaction;
-import io.kubeexec.controller.admission.InteractionKind;
 import io.kubeexec.controller.support.Reviews;
+import io.kubeexec.controller.work.Interaction;
+import io.kubeexec.controller.work.InteractionKind;
+import io.kubeexec.controller.work.Replay;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;

@@ -1,11 +1,11 @@
 package io.kubeexec.controller.pending;
 
-import io.kubeexec.controller.admission.WorkQueue;
-import io.kubeexec.controller.admission.ExtensionRequest;
-import io.kubeexec.controller.admission.Interaction;
-import io.kubeexec.controller.admission.InteractionKind;
-import io.kubeexec.controller.admission.QueuedWork;
 import io.kubeexec.controller.decision.ApiOutcome;
+import io.kubeexec.controller.work.ExtensionRequest;
+import io.kubeexec.controller.work.Interaction;
+import io.kubeexec.controller.work.InteractionKind;
+import io.kubeexec.controller.work.QueuedWork;
+import io.kubeexec.controller.work.WorkQueue;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -88,6 +88,24 @@ class PendingWorkTest {
             assertThat(pod.leftOut()).isEqualTo(100 - PendingWork.KEPT);
             assertThat(pod.describe()).contains("user=user-0").contains("and 99 more for this pod");
         });
+    }
+
+    @Test
+    void whatArrivesWhileAnAttemptFailsIsTrimmedBackToWhatTheHistoryKeeps() {
+        long id = queued(exec("web-1", "user-0"));
+        pending.started(id);
+        for (int i = 1; i < 50; i++) {
+            pending.accept(exec("web-1", "user-" + i), null);
+        }
+
+        pending.failed(id, "no answer");
+
+        Interaction body = (Interaction) pending.started(id);
+        assertThat(body.all()).hasSize(PendingWork.KEPT);
+        assertThat(body.username()).isEqualTo("user-0");
+        assertThat(pending.itemCount()).isEqualTo(PendingWork.KEPT);
+        assertThat(pending.finished(id, true)).as("left out").isEqualTo(50 - PendingWork.KEPT);
+        assertThat(pending.itemCount()).isZero();
     }
 
     @Test

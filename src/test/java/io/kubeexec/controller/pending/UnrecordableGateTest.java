@@ -1,9 +1,9 @@
 package io.kubeexec.controller.pending;
 
-import io.kubeexec.controller.admission.WorkQueue;
-import io.kubeexec.controller.admission.Interaction;
-import io.kubeexec.controller.admission.InteractionKind;
 import io.kubeexec.controller.decision.UnrecordableRule;
+import io.kubeexec.controller.work.Interaction;
+import io.kubeexec.controller.work.InteractionKind;
+import io.kubeexec.controller.work.WorkQueue;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

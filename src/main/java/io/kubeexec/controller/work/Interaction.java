@@ -1,4 +1,4 @@
-package io.kubeexec.controller.admission;
+package io.kubeexec.controller.work;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.kubeexec.controller.pending;
+package io.kubeexec.controller.work;
 
 /**
  * What a peer needs to take over a piece of accepted work: the webhook path it came in on and the review, reduced

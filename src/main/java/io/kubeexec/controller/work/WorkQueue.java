@@ -1,4 +1,4 @@
-package io.kubeexec.controller.admission;
+package io.kubeexec.controller.work;
 
 /**
  * The two queues between the webhooks and the workers. The names are those of their {@code seda:} endpoints in the

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.kubeexec.contract.PodKeys;
-import io.kubeexec.controller.admission.NamespaceExemption;
+import io.kubeexec.controller.decision.NamespaceExemption;
 import io.kubeexec.controller.decision.EvictionSchedule;
 import io.kubeexec.controller.kube.EvictionScan;
 import io.kubeexec.controller.kube.Evictor;

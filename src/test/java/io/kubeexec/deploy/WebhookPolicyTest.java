@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhoo
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.kubeexec.contract.PodKeys;
-import io.kubeexec.controller.admission.NamespaceExemption;
+import io.kubeexec.controller.decision.NamespaceExemption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;

@@ -1,5 +1,6 @@
 package io.kubeexec.controller.admission;
 
+import io.kubeexec.controller.decision.NamespaceExemption;
 import io.kubeexec.controller.logging.RateLimit;
 import io.kubeexec.controller.metrics.Metrics;
 import io.kubeexec.controller.pending.UnrecordableGate;

@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kubeexec.controller.admission.AdmissionWebhook;
 import io.kubeexec.controller.admission.InteractionClassifier;
-import io.kubeexec.controller.admission.NamespaceExemption;
+import io.kubeexec.controller.decision.NamespaceExemption;
 import io.kubeexec.controller.admission.PodUpdatePolicy;
 import io.kubeexec.controller.handover.DrainWatch;
 import io.kubeexec.controller.handover.PeerHandover;

@@ -2,7 +2,7 @@ package io.kubeexec.controller.config;
 
 import io.kubeexec.contract.GoDuration;
 import io.kubeexec.contract.PodKeys;
-import io.kubeexec.controller.admission.NamespaceExemption;
+import io.kubeexec.controller.decision.NamespaceExemption;
 import io.kubeexec.controller.handover.HandoverPeers;
 
 import java.nio.file.Files;

@@ -7,9 +7,8 @@ import java.util.Optional;
 
 /**
  * Whether a pod is opted out of tracking by the {@code podInteractionTracking=disabled} label on itself or on its
- * namespace (the name-based {@code -namespace-allowlist} is {@link
- * io.kubeexec.controller.admission.NamespaceExemption}). Decided at the first interaction: a pod already tracked
- * stays tracked.
+ * namespace (the name-based {@code -namespace-allowlist} is {@link NamespaceExemption}). Decided at the first
+ * interaction: a pod already tracked stays tracked.
  */
 public final class TrackingOptOut {
 

@@ -1,4 +1,4 @@
-package io.kubeexec.controller.admission;
+package io.kubeexec.controller.decision;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,4 +1,4 @@
-package io.kubeexec.controller.admission;
+package io.kubeexec.controller.decision;
 
 import java.util.HashSet;
 import java.util.List;

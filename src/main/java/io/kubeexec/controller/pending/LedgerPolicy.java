@@ -16,7 +16,7 @@ import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.spi.RoutePolicyFactory;
 import org.apache.camel.support.DefaultExchange;
-import org.apache.camel.support.RoutePolicySupport;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +111,11 @@ public final class LedgerPolicy implements RoutePolicyFactory {
         return seda.getQueue().offer(exchange);
     }
 
-    private final class Worker extends RoutePolicySupport {
+    /**
+     * A plain RoutePolicy, not a RoutePolicySupport: Camel skips the callbacks of a policy that is a service once it
+     * stops, and the workers still drain their queues while the context stops.
+     */
+    private final class Worker implements RoutePolicy {
 
         private final WorkQueue queue;
 
@@ -120,8 +124,28 @@ public final class LedgerPolicy implements RoutePolicyFactory {
         }
 
         @Override
+        public void onInit(Route route) {
+        }
+
+        @Override
+        public void onRemove(Route route) {
+        }
+
+        @Override
         public void onStart(Route route) {
             workers.put(queue, route);
+        }
+
+        @Override
+        public void onStop(Route route) {
+        }
+
+        @Override
+        public void onSuspend(Route route) {
+        }
+
+        @Override
+        public void onResume(Route route) {
         }
 
         @Override
@@ -131,10 +155,21 @@ public final class LedgerPolicy implements RoutePolicyFactory {
                 exchange.getIn().setBody(body);
                 exchange.setProperty(WORK, body);
             }
+            // On the exchange's completion rather than onExchangeDone, which Camel skips while the context stops,
+            // when the workers still drain their queues.
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    finished(done);
+                }
+            });
         }
 
         @Override
         public void onExchangeDone(Route route, Exchange exchange) {
+        }
+
+        private void finished(Exchange exchange) {
             Long id = exchange.getIn().getHeader(PendingWork.HEADER, Long.class);
             Throwable thrown = exchange.getException();
             Throwable failure = thrown != null ? thrown : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);

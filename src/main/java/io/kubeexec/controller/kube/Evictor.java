@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,16 +48,18 @@ public class Evictor {
     }
 
     public Outcome evict(PodRef pod) {
-        HttpResponse<String> response = post(pod, evictionVersion);
-        if (isVersionRefused(response) && evictionVersion.equals("policy/v1")) {
-            response = post(pod, "policy/v1beta1");
-            if (!isVersionRefused(response)) {
-                evictionVersion = "policy/v1beta1";
-                LOG.info("This API server takes policy/v1beta1 Evictions (before Kubernetes 1.22): using those");
+        HttpResponse<String> response;
+        try {
+            response = post(pod, evictionVersion);
+            if (isVersionRefused(response) && evictionVersion.equals("policy/v1")) {
+                response = post(pod, "policy/v1beta1");
+                if (!isVersionRefused(response)) {
+                    evictionVersion = "policy/v1beta1";
+                    LOG.info("This API server takes policy/v1beta1 Evictions (before Kubernetes 1.22): using those");
+                }
             }
-        }
-        if (response == null) {
-            return new Outcome(Result.FAILED, "no answer from the API server");
+        } catch (NoAnswer e) {
+            return new Outcome(Result.FAILED, "no answer from the API server: " + e.getMessage());
         }
         int code = response.code();
         String body = response.body() == null ? "" : response.body();
@@ -76,11 +77,18 @@ public class Evictor {
 
     /** A 1.20 or 1.21 API server refuses a policy/v1 Eviction body with a 400 naming the version it expects. */
     private static boolean isVersionRefused(HttpResponse<String> response) {
-        return response != null && response.code() == 400 && response.body() != null
+        return response.code() == 400 && response.body() != null
                 && response.body().contains("policy/v1");
     }
 
-    private HttpResponse<String> post(PodRef pod, String apiVersion) {
+    /** The POST got no HTTP answer; the message says why (the cause's own text). */
+    private static final class NoAnswer extends Exception {
+        NoAnswer(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private HttpResponse<String> post(PodRef pod, String apiVersion) throws NoAnswer {
         ObjectNode eviction = JSON.createObjectNode();
         eviction.put("apiVersion", apiVersion);
         eviction.put("kind", "Eviction");
@@ -96,9 +104,12 @@ public class Evictor {
             return client.getHttpClient().sendAsync(request, String.class).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return null;
-        } catch (ExecutionException | TimeoutException e) {
-            return null;
+            throw new NoAnswer("interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new NoAnswer(String.valueOf(cause));
+        } catch (TimeoutException e) {
+            throw new NoAnswer("no answer within 30 s");
         }
     }
 
@@ -111,7 +122,21 @@ public class Evictor {
         }
     }
 
-    private static String encode(String segment) {
-        return URLEncoder.encode(segment, StandardCharsets.UTF_8);
+    /**
+     * One path segment, percent-encoded as RFC 3986 says for a path (URLEncoder is for forms: a space would become
+     * '+'). Names are DNS labels, so this changes nothing for a valid pod; it keeps a stray character from changing
+     * the path.
+     */
+    static String encode(String segment) {
+        StringBuilder out = new StringBuilder(segment.length());
+        for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
+                out.append(c);
+            } else {
+                out.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return out.toString();
     }
 }

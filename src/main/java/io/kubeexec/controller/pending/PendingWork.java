@@ -197,6 +197,7 @@ public final class PendingWork implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final Map<WorkQueue, LinkedHashMap<String, Entry>> byQueue = new EnumMap<>(WorkQueue.class);
     private final Map<Long, Entry> byId = new HashMap<>();
+    private final Map<WorkQueue, Integer> itemCounts = new EnumMap<>(WorkQueue.class);
     private int itemCount;
     private final AtomicLong recorded = new AtomicLong();
     private final AtomicLong notRecordable = new AtomicLong();
@@ -256,12 +257,12 @@ public final class PendingWork implements AutoCloseable {
                 return new Admission(0, Admission.Outcome.FULL);
             }
             if (entry != null) {
-                itemCount += entry.add(item);
+                count(entry.queue, entry.add(item));
                 return new Admission(entry.id, Admission.Outcome.COALESCED);
             }
             entry = new Entry(item.id(), work.queue(), pod);
             entry.items.add(item);
-            itemCount++;
+            count(entry.queue, 1);
             entries.put(pod, entry);
             byId.put(entry.id, entry);
             if (entries.size() == 1) {
@@ -281,7 +282,7 @@ public final class PendingWork implements AutoCloseable {
             return;
         }
         entry.items.remove(0);
-        itemCount--;
+        count(entry.queue, -1);
         if (entry.items.isEmpty()) {
             remove(entry);
         } else {
@@ -316,12 +317,12 @@ public final class PendingWork implements AutoCloseable {
             }
             int leftOut = entry.leftOut;
             entry.items.subList(0, entry.inWork).clear();
-            itemCount -= entry.inWork;
+            count(entry.queue, -entry.inWork);
             (wasRecorded ? recorded : notRecordable).addAndGet(entry.inWork);
             entry.inWork = 0;
             entry.failures = 0;
             entry.leftOut = 0;
-            itemCount -= entry.trim();
+            count(entry.queue, -entry.trim());
             if (entry.items.isEmpty()) {
                 remove(entry);
             } else {
@@ -344,7 +345,7 @@ public final class PendingWork implements AutoCloseable {
             }
             entry.failures++;
             entry.inWork = 0;
-            itemCount -= entry.trim();
+            count(entry.queue, -entry.trim());
             Duration wait = RetryBackoff.after(entry.failures);
             waitThenQueue(entry, wait);
             return Optional.of(new Retry(entry.failures, wait, entry.view()));
@@ -408,6 +409,11 @@ public final class PendingWork implements AutoCloseable {
         return itemCount;
     }
 
+    /** Interactions (or extensions) held for one queue. */
+    public synchronized int itemCount(WorkQueue queue) {
+        return itemCounts.getOrDefault(queue, 0);
+    }
+
     /** Every interaction and extension still pending, oldest pod first within each queue. */
     public synchronized List<Item> items() {
         List<Item> all = new ArrayList<>();
@@ -429,7 +435,7 @@ public final class PendingWork implements AutoCloseable {
         for (Entry entry : List.copyOf(byId.values())) {
             int before = entry.items.size();
             entry.items.removeIf(item -> ids.contains(item.id()));
-            itemCount -= before - entry.items.size();
+            count(entry.queue, entry.items.size() - before);
             if (entry.items.isEmpty()) {
                 remove(entry);
             }
@@ -445,6 +451,11 @@ public final class PendingWork implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+    }
+
+    private void count(WorkQueue queue, int change) {
+        itemCount += change;
+        itemCounts.merge(queue, change, Integer::sum);
     }
 
     private void waitThenQueue(Entry entry, Duration wait) {

@@ -45,7 +45,7 @@ public final class UnrecordableGate {
         }
         Instant now = clock.instant();
         Optional<PendingWork.Item> oldest = pending.oldest(QUEUE);
-        Optional<String> denial = rule.denial(now, oldest.map(PendingWork.Item::accepted), pending.size(QUEUE),
+        Optional<String> denial = rule.denial(now, oldest.map(PendingWork.Item::accepted), pending.itemCount(QUEUE),
                 pending.latestApiOutcome());
         if (denial.isPresent() && oldest.get().work() instanceof Interaction interaction) {
             probeSoon(now, interaction);

@@ -64,12 +64,15 @@ class PendingWorkTest {
         assertThat(third.id()).isEqualTo(id);
         assertThat(pending.size()).as("pods").isEqualTo(1);
         assertThat(pending.items()).hasSize(3);
+        assertThat(pending.itemCount(WorkQueue.interact)).isEqualTo(3);
+        assertThat(pending.itemCount(WorkQueue.extend)).isZero();
         Interaction body = (Interaction) pending.started(id);
         assertThat(body.username()).as("the first decides the labels").isEqualTo("alice");
         assertThat(body.coalesced()).extracting(Interaction::username).containsExactly("bob", "carol");
 
         pending.finished(id, true);
         assertThat(pending.size()).isZero();
+        assertThat(pending.itemCount(WorkQueue.interact)).isZero();
         assertThat(pending.recordedCount()).isEqualTo(3);
     }
 

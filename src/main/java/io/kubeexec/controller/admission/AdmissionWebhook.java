@@ -22,7 +22,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
- * The HTTP side of the two webhooks: checks method and size, parses the review, asks the decisions, and says what
+ * The HTTP side of the two webhooks: checks the method, parses the review, asks the decisions, and says what
  * to queue and what to answer. It never calls the Kubernetes API, so it answers at once.
  */
 public final class AdmissionWebhook {
@@ -112,7 +112,7 @@ public final class AdmissionWebhook {
             Function<AdmissionRequest, Reply> decide) {
         long started = System.nanoTime();
         Reply reply;
-        Optional<Reply> rejected = checkHttp(method, body);
+        Optional<Reply> rejected = checkHttp(method);
         if (rejected.isPresent()) {
             reply = rejected.get();
         } else {
@@ -286,17 +286,15 @@ public final class AdmissionWebhook {
                 : error.getClass().getSimpleName() + ": " + error.getMessage()));
     }
 
-    /** A body above -max-body-bytes. */
+    /** A body above -max-body-bytes, as the fast path answers when Undertow's own limit stops the read. */
     public Reply tooLarge(long length) {
         return new Reply(413, AdmissionResponse.tooLarge(length, maxBodyBytes), null, null, null);
     }
 
-    private Optional<Reply> checkHttp(String method, byte[] body) {
+    /** The body's size is the listener's check (http/RawBodyGuard): no body above -max-body-bytes gets here. */
+    private Optional<Reply> checkHttp(String method) {
         if (!"POST".equals(method)) {
             return Optional.of(Reply.http(405, "method " + method + " not allowed: AdmissionReviews are POSTed"));
-        }
-        if (body != null && body.length > maxBodyBytes) {
-            return Optional.of(tooLarge(body.length));
         }
         return Optional.empty();
     }

@@ -23,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -46,19 +45,12 @@ public final class ApiClient implements Closeable {
     /** The longest status, header or chunk-size line read, and the most header lines. */
     private static final int MAX_LINE_BYTES = 64 * 1024;
     private static final int MAX_HEADERS = 1000;
-    /**
-     * {@code SSLParameters.setNamedGroups} (Java 20+). The JDK's client sends two key shares (X25519 and P-256) and
-     * a cold JVM pays dearly for each; every Go API server accepts X25519, so only that share is sent first, and a
-     * server that refuses it gets a second handshake with the JDK's defaults.
-     */
-    private static final java.lang.reflect.Method SET_NAMED_GROUPS = namedGroupsSetter();
-
     private final ClientConfig config;
     private final Function<String, String> env;
     private final boolean stdinIsTerminal;
     private final int maxBodyBytes;
     private SSLSocketFactory tls;
-    private boolean defaultGroups = SET_NAMED_GROUPS == null;
+    private boolean defaultGroups = Tls.SET_NAMED_GROUPS == null;
     private String authorization;
     private boolean credentialsResolved;
     private Socket socket;
@@ -301,10 +293,7 @@ public final class ApiClient implements Closeable {
                     (config.username() + ":" + pw).getBytes(StandardCharsets.UTF_8));
         }
         if (https()) {
-            String host = config.server().getHost();
-            String name = config.tlsServerName() != null && !config.tlsServerName().isEmpty()
-                    ? config.tlsServerName() : host;
-            tls = Tls.context(config, name, cert, key).getSocketFactory();
+            tls = Tls.context(config, cert, key).getSocketFactory();
         }
         io.kubeexec.pi.Trace.mark("credentials and TLS context ready");
         credentialsResolved = true;
@@ -330,7 +319,7 @@ public final class ApiClient implements Closeable {
             raw.connect(InetSocketAddress.createUnresolved(host, port), CONNECT_TIMEOUT_MS);
         } else {
             raw = Proxies.httpConnect(proxy, host, port, CONNECT_TIMEOUT_MS,
-                    proxy.getScheme().equals("https") ? Tls.proxyContext(config, proxy.getHost()).getSocketFactory()
+                    proxy.getScheme().equals("https") ? Tls.proxyContext(config).getSocketFactory()
                             : null);
         }
         raw.setTcpNoDelay(true);
@@ -339,18 +328,8 @@ public final class ApiClient implements Closeable {
         if (https()) {
             String name = config.tlsServerName() != null && !config.tlsServerName().isEmpty()
                     ? config.tlsServerName() : host;
-            SSLSocket ssl = (SSLSocket) tls.createSocket(raw, name, port, true);
-            SSLParameters params = ssl.getSSLParameters(); // the host name is checked by Tls.VerifyingTrust
-            params.setApplicationProtocols(new String[] {"http/1.1"});
             boolean x25519Only = !defaultGroups;
-            if (x25519Only) {
-                try {
-                    SET_NAMED_GROUPS.invoke(params, (Object) new String[] {"x25519"});
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    x25519Only = false;
-                }
-            }
-            ssl.setSSLParameters(params);
+            SSLSocket ssl = x25519Only ? Tls.socket(tls, raw, name, port, "x25519") : Tls.socket(tls, raw, name, port);
             io.kubeexec.pi.Trace.mark("TCP connected");
             try {
                 ssl.startHandshake();
@@ -521,14 +500,6 @@ public final class ApiClient implements Closeable {
         return sb.length() == 0 ? null : sb.toString();
     }
 
-    private static java.lang.reflect.Method namedGroupsSetter() {
-        try {
-            return SSLParameters.class.getMethod("setNamedGroups", String[].class);
-        } catch (NoSuchMethodException e) {
-            return null; // Java 17-19
-        }
-    }
-
     private static void closeQuiet(Socket s) {
         try {
             s.close();
@@ -667,7 +638,7 @@ public final class ApiClient implements Closeable {
             Socket s = new Socket();
             s.connect(new InetSocketAddress(proxy.getHost(), proxyPort), timeoutMs);
             if (proxy.getScheme().equals("https")) {
-                SSLSocket tls = (SSLSocket) proxyTls.createSocket(s, proxy.getHost(), proxyPort, true);
+                SSLSocket tls = Tls.socket(proxyTls, s, proxy.getHost(), proxyPort);
                 try {
                     tls.startHandshake();
                 } catch (javax.net.ssl.SSLException e) {

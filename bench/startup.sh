@@ -2,8 +2,10 @@
 # Start-up benchmark of the plugin: `kubectl pi get` against `kubectl get pods`, same API server, same namespace,
 # interleaved in one run, and prints the medians and their ratio (the goal is a ratio of 2 or less).
 #
-#   bench/startup.sh [-n RUNS] [--kubeconfig FILE] [--namespace NS] [--smoke]
+#   bench/startup.sh [-n RUNS] [--kubeconfig FILE] [--namespace NS] [--baseline DIR] [--smoke]
 #
+# --baseline DIR: also time DIR/bin/kubectl-pi get, interleaved (DIR: a worktree of an earlier commit, its plugin
+#   built, e.g. git worktree add /tmp/pi-base cfa91fc && make -C /tmp/pi-base build).
 # --smoke: one warm-up and one run, to check that the script works (make test).
 # Without --kubeconfig it starts its own control plane (etcd + kube-apiserver v1.20.2, see tools/control-plane.sh) with
 # three pods labelled as the controller labels them, and stops it afterwards. It also times `kubectl-pi get`
@@ -14,13 +16,15 @@ root=$(cd "$here/.." && pwd)
 runs=15 warmups=3
 kubeconfig=""
 namespace=pi-bench
+baseline=""
 while [ $# -gt 0 ]; do
   case $1 in
     -n) runs=$2; shift 2 ;;
     --kubeconfig) kubeconfig=$2; shift 2 ;;
     --namespace) namespace=$2; shift 2 ;;
+    --baseline) baseline=$(cd "$2" && pwd); shift 2 ;;
     --smoke) runs=1 warmups=1; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -31,6 +35,9 @@ if [ ! -f "$root/pi-cli/target/kubectl-pi.jar" ]; then
   mvn -B -ntp -q -f "$root/pi-cli/pom.xml" package -DskipTests
 fi
 kubectl-pi --build-cache || echo "warning: no start-up cache; measuring without it" >&2
+if [ -n "$baseline" ]; then
+  "$baseline/bin/kubectl-pi" --build-cache || echo "warning: no start-up cache for the baseline" >&2
+fi
 
 cleanup() { :; }
 if [ -z "$kubeconfig" ]; then
@@ -64,13 +71,15 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {if (NR%2) print a
 
 for _ in $(seq 1 "$warmups"); do  # warm-up: file caches, the API server's own caches
   ms kubectl get pods -n "$namespace" >/dev/null; ms kubectl pi get -n "$namespace" >/dev/null
+  if [ -n "$baseline" ]; then ms "$baseline/bin/kubectl-pi" get -n "$namespace" >/dev/null; fi
 done
-declare -a k=() p=() d=() v=()
+declare -a k=() p=() d=() v=() b=()
 for _ in $(seq 1 "$runs"); do
   k+=("$(ms kubectl get pods -n "$namespace")")
   p+=("$(ms kubectl pi get -n "$namespace")")
   d+=("$(ms kubectl-pi get -n "$namespace")")
   v+=("$(ms kubectl version --client)")
+  if [ -n "$baseline" ]; then b+=("$(ms "$baseline/bin/kubectl-pi" get -n "$namespace")"); fi
 done
 mk=$(median "${k[@]}"); mp=$(median "${p[@]}"); md=$(median "${d[@]}"); mv=$(median "${v[@]}")
 java_used=$(KUBECTL_PI_TRACE=1 kubectl-pi --version 2>&1 >/dev/null | sed -n "s/.*launcher: java \([^ ]*\) (major \([0-9]*\)), cache \([^ ]*\).*/Java \2 (\1), cache \3/p")
@@ -80,4 +89,8 @@ printf '  %-36s %6s ms   (all: %s)\n' "kubectl get pods" "$mk" "$(printf '%s ' $
 printf '  %-36s %6s ms   (all: %s)\n' "kubectl pi get" "$mp" "$(printf '%s ' $(printf '%s\n' "${p[@]}" | sort -n))"
 printf '  %-36s %6s ms\n' "kubectl-pi get (no kubectl in front)" "$md"
 printf '  %-36s %6s ms\n' "kubectl version --client (dispatch)" "$mv"
+if [ -n "$baseline" ]; then
+  printf '  %-36s %6s ms   (all: %s)\n' "baseline $(git -C "$baseline" rev-parse --short HEAD) kubectl-pi get" \
+    "$(median "${b[@]}")" "$(printf '%s ' $(printf '%s\n' "${b[@]}" | sort -n))"
+fi
 awk -v p="$mp" -v k="$mk" 'BEGIN { r = p / k; printf "  ratio kubectl pi get / kubectl get pods: %.2f (goal <= 2: %s)\n", r, (r <= 2 ? "MET" : "NOT MET") }'

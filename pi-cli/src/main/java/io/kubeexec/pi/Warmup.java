@@ -13,8 +13,7 @@ import javax.net.ssl.X509TrustManager;
 /**
  * Work every run needs, started on two more threads while the main thread builds and parses the command line: one
  * parses the kubeconfig files, the other does the one-time initialisation of the JDK's security providers and TLS
- * stack (provider lists, cipher suites, the PKIX and PKCS#12 factories, the seed of the random generator, the list
- * of public CAs the host-name check reads). Nothing
+ * stack (provider lists, cipher suites, the PKIX and PKCS#12 factories, the seed of the random generator). Nothing
  * here is thrown away except one unconnected socket; no key is generated and nothing is contacted. Tracing shows
  * these steps cost the main thread some 60 ms otherwise. The TLS initialisation takes longest, so it has its own
  * thread from the first millisecond rather than waiting for the kubeconfig (measured: it used to end after the main
@@ -45,6 +44,10 @@ final class Warmup {
     private static void prefetchKubeconfig() {
         io.kubeexec.pi.kube.KubeConfigLoader.system().prefetch();
         Trace.mark("kubeconfig prefetched");
+        // jackson-core's first parse costs the main thread some 10 ms of class initialisation (measured); made here,
+        // it is done by the time the API server answers.
+        io.kubeexec.pi.json.Json.parse("{\"metadata\":{\"continue\":\"\"},\"items\":[]}");
+        Trace.mark("JSON parser initialised");
     }
 
     private static void initTls() {
@@ -58,9 +61,6 @@ final class Warmup {
             try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
                 socket.getSSLParameters();
             }
-            // The JDK's HTTPS host-name check reads its whole cacerts file once (to apply a stricter wildcard rule to
-            // public CAs), whatever the trusted CA: loaded here, that is off the main thread's path.
-            Class.forName("sun.security.util.AnchorCertificates", true, null);
             Trace.mark("TLS stack initialised");
         } catch (Exception | LinkageError ignored) {
             // Only a head start: the main thread does the same and reports any problem.

@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.net.URI;
+import java.nio.file.Files;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +30,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The host-name check is the JDK's HTTPS endpoint identification, on the socket {@link Tls#socket} makes for the
  * name: this table proves it decides as the plugin's own verifier did (a port of Go's crypto/x509, what kubectl does,
- * deleted in its favour). Certificates are made by openssl here, and every row is a real TLS handshake on loopback
+ * deleted in its favour), and as the JDK's trust manager does when left to itself (the plugin calls the same checker
+ * without the trust manager's read of cacerts: {@link Tls.JdkIdentity}). Certificates are made by openssl here, and every row is a real TLS handshake on loopback
  * through the plugin's {@link Tls#context} with the test CA as the kubeconfig's certificate-authority, once for the
  * server's host and once as {@code tls-server-name}. Where Go and the JDK differ, the row says why, and the difference
  * is always the JDK accepting a name that a certificate from the cluster's own CA spells in an unusual way.
@@ -81,7 +85,9 @@ class HostnameCheckTest {
             """)
     void theJdkDecidesAsGoDidExceptWhereExplained(String certificate, String host, boolean go, boolean plugin,
             String whyTheyDiffer) throws Exception {
-        assertThat(handshake(certificate, host)).as("the plugin's TLS socket for %s", host).isEqualTo(plugin);
+        assertThat(handshake(pluginContext(), certificate, host)).as("the plugin's TLS socket for %s", host)
+                .isEqualTo(plugin);
+        assertThat(handshake(jdkContext(), certificate, host)).as("the JDK's trust manager alone").isEqualTo(plugin);
         assertThat(whyTheyDiffer == null).as("a difference from Go is explained, and only a difference is")
                 .isEqualTo(go == plugin);
         assertThat(!go || plugin).as("what kubectl accepts, the plugin accepts too").isTrue();
@@ -89,7 +95,7 @@ class HostnameCheckTest {
 
     @Test
     void aNameTheCertificateDoesNotHoldIsRefusedWithTheJdksReason() {
-        assertThatThrownBy(() -> connect("dns", "other.example.com"))
+        assertThatThrownBy(() -> connect(pluginContext(), "dns", "other.example.com"))
                 .isInstanceOf(SSLHandshakeException.class)
                 .hasMessageContaining("No subject alternative DNS name matching other.example.com found");
     }
@@ -107,9 +113,9 @@ class HostnameCheckTest {
                         + "127.0.0.1 found");
     }
 
-    private static boolean handshake(String certificate, String name) throws Exception {
+    private static boolean handshake(SSLContext client, String certificate, String name) throws Exception {
         try {
-            connect(certificate, name);
+            connect(client, certificate, name);
             return true;
         } catch (SSLException e) {
             return false;
@@ -131,9 +137,25 @@ class HostnameCheckTest {
                 null, null, null, null, null, null, null, null, null, List.of(), Map.of(), Duration.ofSeconds(10));
     }
 
-    /** The plugin's TLS socket for {@code name}, through {@link Tls#context} with the test CA as the kubeconfig's. */
-    private static void connect(String certificate, String name) throws Exception {
-        SSLContext client = Tls.context(config(URI.create("https://127.0.0.1"), null), null, null);
+    /** The plugin's TLS client: {@link Tls#context} with the test CA as the kubeconfig's certificate-authority. */
+    private static SSLContext pluginContext() {
+        return Tls.context(config(URI.create("https://127.0.0.1"), null), null, null);
+    }
+
+    /** The JDK's PKIX trust manager as it comes, which checks the name itself (and reads its cacerts to do so). */
+    private static SSLContext jdkContext() throws Exception {
+        KeyStore anchors = KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        anchors.setCertificateEntry("ca", Pem.certificates(Files.readAllBytes(certificates.ca()), "ca").get(0));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(anchors);
+        SSLContext client = SSLContext.getInstance("TLS");
+        client.init(null, tmf.getTrustManagers(), null);
+        return client;
+    }
+
+    /** A handshake through {@link Tls#socket}, which asks for the HTTPS identification of {@code name}. */
+    private static void connect(SSLContext client, String certificate, String name) throws Exception {
         serve(certificate, port -> {
             try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), port);
                     SSLSocket tls = Tls.socket(client.getSocketFactory(), raw, name, port)) {

@@ -54,6 +54,8 @@ public final class ApiClient implements Closeable {
     private String authorization;
     private boolean credentialsResolved;
     private Socket socket;
+    /** Set while a watch is read: the chunks of a successful response go here as they arrive. */
+    private java.util.function.Consumer<byte[]> sink;
     private BufferedInputStream in;
     private OutputStream out;
 
@@ -130,6 +132,41 @@ public final class ApiClient implements Closeable {
         return new KubeException(message, r.status(), reason, null);
     }
 
+    /**
+     * A watch: each line of the response (one JSON event) is parsed and handed over as it arrives, each bounded as a
+     * whole body is; returns when the server ends the response. No read timeout applies, as kubectl's watches have
+     * none: the server ends a watch after its own --min-request-timeout (30 to 60 minutes by default).
+     */
+    public void stream(String path, String accept, java.util.function.Consumer<Map<String, Object>> events) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        sink = chunk -> {
+            for (byte b : chunk) {
+                if (b != '\n') {
+                    line.write(b);
+                } else if (line.size() > 0) {
+                    String event = line.toString(StandardCharsets.UTF_8);
+                    line.reset();
+                    try {
+                        events.accept(Json.parseObject(event));
+                    } catch (IllegalArgumentException e) {
+                        throw new KubeException("the server sent an unreadable watch event: " + e.getMessage());
+                    }
+                }
+            }
+            if (line.size() > maxBodyBytes) {
+                throw new KubeException(tooLarge(" (one watch event)").getMessage());
+            }
+        };
+        try {
+            Response r = send("GET", path, accept, null, null);
+            if (r.status() < 200 || r.status() > 299) {
+                throw error(r);
+            }
+        } finally {
+            sink = null;
+        }
+    }
+
     /** Sends one request, reusing the connection; a connection the server closed while idle is reopened once. */
     public Response send(String method, String path, String accept, String contentType, byte[] body) {
         resolveCredentials();
@@ -139,6 +176,9 @@ public final class ApiClient implements Closeable {
             try {
                 if (socket == null) {
                     connect();
+                }
+                if (sink != null) {
+                    socket.setSoTimeout(0);
                 }
                 out.write(request);
                 out.flush();
@@ -398,7 +438,7 @@ public final class ApiClient implements Closeable {
         if (method.equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200)) {
             body = new byte[0];
         } else if (chunked) {
-            body = readChunked();
+            body = readChunked(status >= 200 && status < 300 ? sink : null);
         } else if (length >= 0) {
             if (length > maxBodyBytes) {
                 throw tooLarge(" (it declares " + length + " bytes)");
@@ -446,7 +486,7 @@ public final class ApiClient implements Closeable {
                 + ", the most kubectl pi reads" + detail + "; refusing it");
     }
 
-    private byte[] readChunked() throws IOException {
+    private byte[] readChunked(java.util.function.Consumer<byte[]> sink) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
         while (true) {
             String sizeLine = readLine();
@@ -460,7 +500,7 @@ public final class ApiClient implements Closeable {
             } catch (NumberFormatException e) {
                 throw new IOException("not an HTTP chunk size: " + sizeLine);
             }
-            if (size < 0 || body.size() + size > maxBodyBytes) {
+            if (size < 0 || body.size() + size > maxBodyBytes || (sink != null && size > maxBodyBytes)) {
                 throw tooLarge("");
             }
             if (size == 0) {
@@ -474,7 +514,11 @@ public final class ApiClient implements Closeable {
             if (chunk.length < size) {
                 throw new IOException("connection closed in the middle of the response");
             }
-            body.write(chunk);
+            if (sink != null) {
+                sink.accept(chunk);
+            } else {
+                body.write(chunk);
+            }
             readLine(); // CRLF after the chunk
         }
     }

@@ -91,6 +91,9 @@ final class Complete {
         try {
             return candidates.get();
         } catch (RuntimeException e) {
+            if (System.getenv("KUBECTL_PI_TRACE") != null) {
+                System.err.println("[kubectl-pi] completion: " + e);
+            }
             return List.of();
         }
     }

@@ -90,7 +90,7 @@ printf '  %-36s %6s ms   (all: %s)\n' "kubectl pi get" "$mp" "$(printf '%s ' $(p
 printf '  %-36s %6s ms\n' "kubectl-pi get (no kubectl in front)" "$md"
 printf '  %-36s %6s ms\n' "kubectl version --client (dispatch)" "$mv"
 if [ -n "$baseline" ]; then
-  printf '  %-36s %6s ms   (all: %s)\n' "baseline $(git -C "$baseline" rev-parse --short HEAD) kubectl-pi get" \
+  printf '  %-36s %6s ms   (all: %s)\n' "baseline $(git -C "$baseline" rev-parse --short HEAD 2>/dev/null || basename "$baseline") kubectl-pi get" \
     "$(median "${b[@]}")" "$(printf '%s ' $(printf '%s\n' "${b[@]}" | sort -n))"
 fi
 awk -v p="$mp" -v k="$mk" 'BEGIN { r = p / k; printf "  ratio kubectl pi get / kubectl get pods: %.2f (goal <= 2: %s)\n", r, (r <= 2 ? "MET" : "NOT MET") }'

@@ -39,10 +39,10 @@ if [ -n "$baseline" ]; then
   "$baseline/bin/kubectl-pi" --build-cache || echo "warning: no start-up cache for the baseline" >&2
 fi
 
-cleanup() { :; }
+cleanup() { rm -f "${times_file:-}"; }
 if [ -z "$kubeconfig" ]; then
   work=$(mktemp -d /tmp/kubectl-pi-bench.XXXXXX)
-  cleanup() { "$root/tools/control-plane.sh" stop "$work"; rm -rf "$work"; }
+  cleanup() { "$root/tools/control-plane.sh" stop "$work"; rm -rf "$work" "${times_file:-}"; }
   trap cleanup EXIT
   echo "starting etcd + kube-apiserver in $work..." >&2
   kubeconfig=$("$root/tools/control-plane.sh" start "$work")
@@ -60,12 +60,22 @@ if [ -z "$kubeconfig" ]; then
     pod web-0 alice; pod web-1 alice 30m; pod db; } | kubectl --kubeconfig "$kubeconfig" apply -f - >/dev/null
 fi
 export KUBECONFIG=$kubeconfig
+times_file=$(mktemp /tmp/kubectl-pi-bench-times.XXXXXX)
+trap cleanup EXIT
 
-ms() {  # wall time of one command in ms, output discarded; fails the benchmark if the command fails
+ms() {  # "WALL CPU" of one command in ms (CPU: user + sys, from bash's times); fails the benchmark if it fails
   local start=$EPOCHREALTIME
   "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
   local end=$EPOCHREALTIME
-  echo $(( (${end/./} - ${start/./}) / 1000 ))
+  times > "$times_file"  # the builtin, in this (sub)shell: its children are the command alone
+  echo "$(( (${end/./} - ${start/./}) / 1000 )) $(tail -1 "$times_file" | awk '{ t = 0; for (i = 1; i <= 2; i++) {
+    split($i, a, /[ms]/); t += a[1] * 60 + a[2] } print int(t * 1000) }')"
+}
+run() {  # ARRAY COMMAND...: appends the wall time to ARRAY and the CPU time to ARRAY_cpu
+  local -n wall=$1 cpu=${1}_cpu
+  local w c
+  read -r w c < <(ms "${@:2}") || exit 1
+  wall+=("$w"); cpu+=("$c")
 }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print int((a[NR/2]+a[NR/2+1])/2)}'; }
 
@@ -73,24 +83,28 @@ for _ in $(seq 1 "$warmups"); do  # warm-up: file caches, the API server's own c
   ms kubectl get pods -n "$namespace" >/dev/null; ms kubectl pi get -n "$namespace" >/dev/null
   if [ -n "$baseline" ]; then ms "$baseline/bin/kubectl-pi" get -n "$namespace" >/dev/null; fi
 done
-declare -a k=() p=() d=() v=() b=()
+declare -a k=() p=() d=() v=() b=() k_cpu=() p_cpu=() d_cpu=() v_cpu=() b_cpu=()
 for _ in $(seq 1 "$runs"); do
-  k+=("$(ms kubectl get pods -n "$namespace")")
-  p+=("$(ms kubectl pi get -n "$namespace")")
-  d+=("$(ms kubectl-pi get -n "$namespace")")
-  v+=("$(ms kubectl version --client)")
-  if [ -n "$baseline" ]; then b+=("$(ms "$baseline/bin/kubectl-pi" get -n "$namespace")"); fi
+  run k kubectl get pods -n "$namespace"
+  run p kubectl pi get -n "$namespace"
+  run d kubectl-pi get -n "$namespace"
+  run v kubectl version --client
+  if [ -n "$baseline" ]; then run b "$baseline/bin/kubectl-pi" get -n "$namespace"; fi
 done
 mk=$(median "${k[@]}"); mp=$(median "${p[@]}"); md=$(median "${d[@]}"); mv=$(median "${v[@]}")
 java_used=$(KUBECTL_PI_TRACE=1 kubectl-pi --version 2>&1 >/dev/null | sed -n "s/.*launcher: java \([^ ]*\) (major \([0-9]*\)), cache \([^ ]*\).*/Java \2 (\1), cache \3/p")
-echo "kubectl pi start-up benchmark: $runs interleaved runs each, medians, wall time"
+echo "kubectl pi start-up benchmark: $runs interleaved runs each, medians: wall time [CPU time, user + sys]"
 echo "  machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); plugin: $java_used"
-printf '  %-36s %6s ms   (all: %s)\n' "kubectl get pods" "$mk" "$(printf '%s ' $(printf '%s\n' "${k[@]}" | sort -n))"
-printf '  %-36s %6s ms   (all: %s)\n' "kubectl pi get" "$mp" "$(printf '%s ' $(printf '%s\n' "${p[@]}" | sort -n))"
-printf '  %-36s %6s ms\n' "kubectl-pi get (no kubectl in front)" "$md"
-printf '  %-36s %6s ms\n' "kubectl version --client (dispatch)" "$mv"
+row() {  # LABEL ARRAY
+  local -n wall=$2 cpu=${2}_cpu
+  printf '  %-36s %6s ms [%4s ms]   (all: %s)\n' "$1" "$(median "${wall[@]}")" "$(median "${cpu[@]}")" \
+    "$(printf '%s ' $(printf '%s\n' "${wall[@]}" | sort -n))"
+}
+row "kubectl get pods" k
+row "kubectl pi get" p
+row "kubectl-pi get (no kubectl in front)" d
+row "kubectl version --client (dispatch)" v
 if [ -n "$baseline" ]; then
-  printf '  %-36s %6s ms   (all: %s)\n' "baseline $(git -C "$baseline" rev-parse --short HEAD 2>/dev/null || basename "$baseline") kubectl-pi get" \
-    "$(median "${b[@]}")" "$(printf '%s ' $(printf '%s\n' "${b[@]}" | sort -n))"
+  row "baseline $(git -C "$baseline" rev-parse --short HEAD 2>/dev/null || basename "$baseline") kubectl-pi get" b
 fi
 awk -v p="$mp" -v k="$mk" 'BEGIN { r = p / k; printf "  ratio kubectl pi get / kubectl get pods: %.2f (goal <= 2: %s)\n", r, (r <= 2 ? "MET" : "NOT MET") }'

@@ -5,7 +5,7 @@
 #   bench/startup.sh [-n RUNS] [--kubeconfig FILE] [--namespace NS] [--baseline DIR] [--smoke]
 #
 # --baseline DIR: also time DIR/bin/kubectl-pi get, interleaved (DIR: a worktree of an earlier commit, its plugin
-#   built, e.g. git worktree add /tmp/pi-base cfa91fc && make -C /tmp/pi-base build).
+#   built, e.g. git worktree add /tmp/pi-base cfa91fc && make -C /tmp/pi-base build); may be given several times.
 # --smoke: one warm-up and one run, to check that the script works (make test).
 # Without --kubeconfig it starts its own control plane (etcd + kube-apiserver v1.20.2, see tools/control-plane.sh) with
 # three pods labelled as the controller labels them, and stops it afterwards. It also times `kubectl-pi get`
@@ -16,13 +16,13 @@ root=$(cd "$here/.." && pwd)
 runs=15 warmups=3
 kubeconfig=""
 namespace=pi-bench
-baseline=""
+baselines=()
 while [ $# -gt 0 ]; do
   case $1 in
     -n) runs=$2; shift 2 ;;
     --kubeconfig) kubeconfig=$2; shift 2 ;;
     --namespace) namespace=$2; shift 2 ;;
-    --baseline) baseline=$(cd "$2" && pwd); shift 2 ;;
+    --baseline) baselines+=("$(cd "$2" && pwd)"); shift 2 ;;
     --smoke) runs=1 warmups=1; shift ;;
     -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
@@ -35,9 +35,9 @@ if [ ! -f "$root/pi-cli/target/kubectl-pi.jar" ]; then
   mvn -B -ntp -q -f "$root/pi-cli/pom.xml" package -DskipTests
 fi
 kubectl-pi --build-cache || echo "warning: no start-up cache; measuring without it" >&2
-if [ -n "$baseline" ]; then
-  "$baseline/bin/kubectl-pi" --build-cache || echo "warning: no start-up cache for the baseline" >&2
-fi
+for baseline in "${baselines[@]}"; do
+  "$baseline/bin/kubectl-pi" --build-cache || echo "warning: no start-up cache for $baseline" >&2
+done
 
 cleanup() { rm -f "${times_file:-}"; }
 if [ -z "$kubeconfig" ]; then
@@ -81,15 +81,16 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {if (NR%2) print a
 
 for _ in $(seq 1 "$warmups"); do  # warm-up: file caches, the API server's own caches
   ms kubectl get pods -n "$namespace" >/dev/null; ms kubectl pi get -n "$namespace" >/dev/null
-  if [ -n "$baseline" ]; then ms "$baseline/bin/kubectl-pi" get -n "$namespace" >/dev/null; fi
+  for baseline in "${baselines[@]}"; do ms "$baseline/bin/kubectl-pi" get -n "$namespace" >/dev/null; done
 done
-declare -a k=() p=() d=() v=() b=() k_cpu=() p_cpu=() d_cpu=() v_cpu=() b_cpu=()
+declare -a k=() p=() d=() v=() k_cpu=() p_cpu=() d_cpu=() v_cpu=()
+for i in "${!baselines[@]}"; do declare -a "b$i=()" "b${i}_cpu=()"; done
 for _ in $(seq 1 "$runs"); do
   run k kubectl get pods -n "$namespace"
   run p kubectl pi get -n "$namespace"
   run d kubectl-pi get -n "$namespace"
   run v kubectl version --client
-  if [ -n "$baseline" ]; then run b "$baseline/bin/kubectl-pi" get -n "$namespace"; fi
+  for i in "${!baselines[@]}"; do run "b$i" "${baselines[$i]}/bin/kubectl-pi" get -n "$namespace"; done
 done
 mk=$(median "${k[@]}"); mp=$(median "${p[@]}"); md=$(median "${d[@]}"); mv=$(median "${v[@]}")
 java_used=$(KUBECTL_PI_TRACE=1 kubectl-pi --version 2>&1 >/dev/null | sed -n "s/.*launcher: java \([^ ]*\) (major \([0-9]*\)), cache \([^ ]*\).*/Java \2 (\1), cache \3/p")
@@ -104,7 +105,7 @@ row "kubectl get pods" k
 row "kubectl pi get" p
 row "kubectl-pi get (no kubectl in front)" d
 row "kubectl version --client (dispatch)" v
-if [ -n "$baseline" ]; then
-  row "baseline $(git -C "$baseline" rev-parse --short HEAD 2>/dev/null || basename "$baseline") kubectl-pi get" b
-fi
+for i in "${!baselines[@]}"; do
+  row "$(git -C "${baselines[$i]}" rev-parse --short HEAD 2>/dev/null || basename "${baselines[$i]}") kubectl-pi get" "b$i"
+done
 awk -v p="$mp" -v k="$mk" 'BEGIN { r = p / k; printf "  ratio kubectl pi get / kubectl get pods: %.2f (goal <= 2: %s)\n", r, (r <= 2 ? "MET" : "NOT MET") }'

@@ -44,10 +44,6 @@ final class Warmup {
     private static void prefetchKubeconfig() {
         io.kubeexec.pi.kube.KubeConfigLoader.system().prefetch();
         Trace.mark("kubeconfig prefetched");
-        // jackson-core's first parse costs the main thread some 10 ms of class initialisation (measured); made here,
-        // it is done by the time the API server answers.
-        io.kubeexec.pi.json.Json.parse("{\"metadata\":{\"continue\":\"\"},\"items\":[]}");
-        Trace.mark("JSON parser initialised");
     }
 
     private static void initTls() {

@@ -298,7 +298,7 @@ class GetOutputTest {
         FakeCluster.Result missingToo = cluster.run("get", "-o", "yaml", "nope", "garbled");
 
         String warning = "Warning: pod/garbled: its box.com/podInteractions annotation cannot be read, so its "
-                + "history is not shown: invalid JSON at offset 17: Unexpected end-of-input within/between Object entries\n";
+                + "history is not shown: invalid JSON at offset 17: unexpected end of input\n";
         assertThat(json.exit()).as("a garbled annotation is not a failure of the command").isZero();
         assertThat(json.err()).isEqualTo(warning);
         assertThat(Json.parseObject(json.out()).get("items")).asList().hasSize(2).first()

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** kubectl's -l, --no-headers and -o name|jsonpath|custom-columns, on an in-memory cluster (KubectlPiIT: for real). */
+/** kubectl's -l, --no-headers, -o name|jsonpath|custom-columns, -w and completion, on an in-memory cluster (KubectlPiIT: for real). */
 class KubectlConventionsTest {
 
     private final FakeCluster cluster = new FakeCluster();
@@ -32,6 +32,8 @@ class KubectlConventionsTest {
             -o;custom-columns=POD:.name,USER:.interactor             | POD     USER\\nweb-0   alice\\ndb      <none>\\n
             -o;custom-columns=POD:{.name};--no-headers               | web-0\\ndb\\n
             --no-headers;-l;app=db                                   | db\\t\\t\\t\\t\\t\\n
+            -w;-o;name                                               | pod/web-0\\npod/db\\n
+            -w;-l;app=web                                            | POD-NAME\\tINTERACTOR\\tPOD-TTL\\t\\tEXTENSION\\tEXTENSION-REQUESTER\\tEVICTION-TIME\\nweb-0\\t\\talice\\t\\t10m0s\\t\\t\\t\\t\\t\\t\\t2021-10-16 18:16:44 +0000 UTC\\n
             """)
     void kubectlsConventions(String args, String out) {
         FakeCluster.Result r = cluster.run(("get;" + args).split(";"));
@@ -39,6 +41,22 @@ class KubectlConventionsTest {
         assertThat(r.err()).isEmpty();
         assertThat(r.exit()).isZero();
         assertThat(r.out()).isEqualTo(out.replace("\\n", "\n").replace("\\t", "\t"));
+    }
+
+    @ParameterizedTest(name = "kubectl_complete-pi {0} offers {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            ''                       | get\\nextend\\ncompletion\\n:4\\n
+            get;--no                 | --no-headers\\n:4\\n
+            get;-o;j                 | json\\njsonpath=\\n:4\\n
+            get;-n;d                 | default\\n:4\\n
+            extend;w                 | web-0\\n:4\\n
+            get;--kubeconfig;        | :0\\n
+            """)
+    void completionAsKubectlAsksForIt(String words, String out) {
+        FakeCluster.Result r = cluster.run(("__complete;" + words).split(";", -1));
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo(out.replace("\\n", "\n"));
     }
 
     @ParameterizedTest(name = "kubectl pi get {0} is refused: {1}")

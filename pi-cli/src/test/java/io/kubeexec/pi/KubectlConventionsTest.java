@@ -7,7 +7,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** kubectl's -l, --no-headers, -o name|jsonpath|custom-columns, -w and completion, on an in-memory cluster (KubectlPiIT: for real). */
+/**
+ * kubectl's -l, --no-headers, -o name|jsonpath|custom-columns, -w and completion, on an in-memory cluster
+ * (KubectlPiIT: through the real kubectl and API server).
+ */
 class KubectlConventionsTest {
 
     private final FakeCluster cluster = new FakeCluster();

@@ -106,6 +106,7 @@ row "kubectl pi get" p
 row "kubectl-pi get (no kubectl in front)" d
 row "kubectl version --client (dispatch)" v
 for i in "${!baselines[@]}"; do
-  row "$(git -C "${baselines[$i]}" rev-parse --short HEAD 2>/dev/null || basename "${baselines[$i]}") kubectl-pi get" "b$i"
+  name=$(git -C "${baselines[$i]}" rev-parse --short HEAD 2>/dev/null || basename "${baselines[$i]}")
+  row "$name kubectl-pi get" "b$i"
 done
 awk -v p="$mp" -v k="$mk" 'BEGIN { r = p / k; printf "  ratio kubectl pi get / kubectl get pods: %.2f (goal <= 2: %s)\n", r, (r <= 2 ? "MET" : "NOT MET") }'

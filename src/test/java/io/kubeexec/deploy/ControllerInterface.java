@@ -21,7 +21,7 @@ final class ControllerInterface {
     static final String LIVENESS_PATH = "/health/liveness";
     static final String READINESS_PATH = "/health/readiness";
     static final String METRICS_PATH = "/metrics";
-    static final int PORT = 8443;
+    static final int PORT = 10250;
     /** The plain-HTTP port of the probes and /metrics (-health-port): never behind the Service. */
     static final int HEALTH_PORT = 8080;
     static final int SERVICE_PORT = 443;

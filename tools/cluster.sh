@@ -382,8 +382,9 @@ make_netns() {
   cg2=$(cgroup2_mount) || die "CLUSTER_APISERVER_TO_PODS needs a cgroup v2 hierarchy (unified or hybrid): found none"
   mkdir -p "$cg2/$apiserver_cgroup"
   [ "$apiserver_to_pods" = none ] || ports=(-m multiport ! --dports "$apiserver_to_pods")
-  # DROP, as a cloud firewall does: the API server's call waits for its timeout, it is not refused.
-  in_ns iptables -w -A OUTPUT -p tcp -d "$pod_subnet" -m cgroup --path "$apiserver_cgroup" "${ports[@]}" -j DROP \
+  # The connections the API server opens (--syn: its answers to pods that call it pass). DROP, as a cloud firewall
+  # does: the call waits for its timeout, it is not refused.
+  in_ns iptables -w -A OUTPUT -p tcp --syn -d "$pod_subnet" -m cgroup --path "$apiserver_cgroup" "${ports[@]}" -j DROP \
     || die "iptables could not add the rule for CLUSTER_APISERVER_TO_PODS (needs the kernel's cgroup match)"
 }
 

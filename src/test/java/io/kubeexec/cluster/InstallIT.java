@@ -167,6 +167,8 @@ class InstallIT {
                 "KEC_SCAN_INTERVAL=1s"));
         ok(cluster.kubectl(Duration.ofMinutes(4), "-n", SYSTEM, "rollout", "status", "deployment/" + SYSTEM,
                 "--timeout=180s"));
+        // The old replica, while it drains, still answers the API server: it would record the old TTL.
+        await().atMost(Duration.ofSeconds(90)).until(() -> json("-n", SYSTEM, "get", "pods").path("items").size() == 1);
         String pod = podOf("short");
         String uid = podUid(pod);
 

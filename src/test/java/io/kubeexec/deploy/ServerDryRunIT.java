@@ -54,6 +54,21 @@ class ServerDryRunIT {
         assertAccepted("overlays/demo");
     }
 
+    /** make release's install.yaml: the base rendered by tools/release.sh, the one file users apply. */
+    @Test
+    void theReleasesInstallYamlIsAcceptedByKubernetes120() throws IOException {
+        Path dist = Files.createTempDirectory("dist");
+        Kustomize.Result release = Kustomize.run(List.of(Kustomize.repoRoot().resolve("tools/release.sh").toString(),
+                "manifests", dist.toString()), Kustomize.repoRoot());
+        assertThat(release.exitCode()).as(release.stderr()).isZero();
+        String install = Files.readString(dist.resolve("install.yaml"));
+        Kustomize.Result result = kubectl(install, "apply", "--dry-run=server", "-f", "-");
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout().lines().filter(l -> l.endsWith("(server dry run)")))
+                .hasSize(documents(install).size() - 1); // the header comment is a document of its own
+        Kustomize.deleteRecursively(dist);
+    }
+
     @Test
     void aDryRunLeavesNothingBehind() throws IOException {
         assertAccepted("base");

@@ -419,8 +419,9 @@ make_cgroups() {
 cmd_up() {
   need_root
   if running; then
-    [ "$(cat "$dir/options" 2>/dev/null)" = "$options" ] \
-      || die "cluster '$name' runs with $(cat "$dir/options" 2>/dev/null), not $options: 'tools/cluster.sh down' first"
+    local was # a cluster started before these options existed has no file: the defaults
+    was=$(cat "$dir/options" 2>/dev/null || echo "quota-admission=off apiserver-to-pods=all")
+    [ "$was" = "$options" ] || die "cluster '$name' runs with $was, not $options: 'tools/cluster.sh down' first"
     say "cluster '$name' already runs"
     echo "$dir/kubeconfig"
     return 0

@@ -205,7 +205,7 @@ class ClusterIT {
         Files.createDirectories(WORK.resolve("production-shape"));
         Files.copy(production.resolve("high-availability.yaml"), WORK.resolve("production-shape/high-availability.yaml"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        // The production overlay itself needs cert-manager and policy/v1 (1.21+); its shape is what matters here:
+        // The production overlay itself needs policy/v1 (1.21+); its shape is what matters here:
         // two replicas with leader election, never fewer than two serving, and a budget that keeps one.
         Files.writeString(WORK.resolve("production-shape/pdb.yaml"), """
                 apiVersion: policy/v1beta1

@@ -107,8 +107,13 @@ public final class PeerTrust extends X509ExtendedTrustManager {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
+            List<X509Certificate> anchors = anchors();
+            if (anchors.isEmpty()) {
+                // The JDK would throw a RuntimeException for an empty trust store.
+                throw new CertificateException("nothing to trust the peers by in " + source + " yet");
+            }
             int i = 0;
-            for (X509Certificate anchor : anchors()) {
+            for (X509Certificate anchor : anchors) {
                 store.setCertificateEntry("anchor-" + i++, anchor);
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");

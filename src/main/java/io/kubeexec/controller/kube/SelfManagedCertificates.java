@@ -62,6 +62,8 @@ public final class SelfManagedCertificates {
     static final String PREVIOUS_CA_CRT = "previous-ca.crt";
 
     private static final Logger LOG = LoggerFactory.getLogger(SelfManagedCertificates.class);
+    /** Until ready, a failed round (no webhook configuration yet, the API server not answering) is retried this soon. */
+    private static final Duration RETRY_UNTIL_READY = Duration.ofSeconds(1);
     /** Writes that lose a race are retried at once, with what the winner wrote; more than this waits a period. */
     private static final int WRITE_ATTEMPTS = 3;
 
@@ -101,14 +103,22 @@ public final class SelfManagedCertificates {
                 service + "." + namespace + ".svc.cluster.local");
     }
 
-    /** Reads the Secret now and then every period, on a thread of its own. */
+    /** Reads the Secret now and then every period (every second until ready), on a thread of its own. */
     public void start() {
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "certificates");
             thread.setDaemon(true);
             return thread;
         });
-        timer.scheduleWithFixedDelay(this::refreshQuietly, 0, refresh.toMillis(), TimeUnit.MILLISECONDS);
+        timer.execute(this::round);
+    }
+
+    private void round() {
+        refreshQuietly();
+        Duration next = ready() || refresh.compareTo(RETRY_UNTIL_READY) < 0 ? refresh : RETRY_UNTIL_READY;
+        if (!timer.isShutdown()) {
+            timer.schedule(this::round, next.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     public void stop() {

@@ -327,7 +327,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
       Root = "$dir/containerd/runc"
 EOF
   if [ "$quota_admission" = gke ]; then
-    # What GKE configures (its docs: "Priority classes"); the v1 configuration of the ResourceQuota plugin.
+    # As GKE's API server has it: pods of the critical classes outside kube-system need a quota scoped to their class.
     cat > "$dir/admission.yaml" <<EOF
 apiVersion: apiserver.config.k8s.io/v1
 kind: AdmissionConfiguration
@@ -597,6 +597,7 @@ do_down() {
   for c in $components; do if pid=$(pid_of "$c"); then left+=("$c (pid $pid)"); fi; done
   [ ! -e "$netns_path" ] || left+=("network namespace $netns")
   for h in $(cgroup_hierarchies); do [ ! -d "$h$cgroup_root" ] || left+=("cgroup $h$cgroup_root"); done
+  h=$(cgroup2_mount) && [ -d "$h/$apiserver_cgroup" ] && left+=("cgroup $h/$apiserver_cgroup")
   if [ -n "$(mounts_under "$dir")" ]; then
     left+=("mounts under $dir: $(mounts_under "$dir" | head -n 3 | tr '\n' ' ')")
   elif [ -d "$dir" ]; then

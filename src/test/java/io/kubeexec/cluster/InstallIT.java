@@ -34,7 +34,8 @@ import static org.awaitility.Awaitility.await;
  * configured as GKE's is, and that reaches pods only on 443 and 10250, as a GKE private cluster's control plane does
  * (tools/cluster.sh's CLUSTER_QUOTA_ADMISSION and CLUSTER_APISERVER_TO_PODS). First each trap is shown to bite
  * manifests that ignore it; then the release installs, admits, labels, evicts at the TTL, renews its certificate
- * under steady execs without denying one, runs on the host network, and uninstalls with {@code kubectl delete -f}.
+ * under steady execs without denying one, and uninstalls with {@code kubectl delete -f}. The host network:
+ * HostNetworkIT.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -49,7 +50,6 @@ class InstallIT {
     private static final String NS = "drift";
     private static final int TTL_SECONDS = 20;
     private static final String WORKLOAD_IMAGE = "kec.local/busybox:1.35";
-    private static final Path REPO = Path.of("").toAbsolutePath();
     private static final Path WORK = Path.of(System.getProperty("project.build.directory", "target"), "install-it")
             .toAbsolutePath();
     private static final String INTERACTION_WEBHOOK = "failed calling webhook \"pod-interaction.kube-exec-controller.kubeexec.io\"";
@@ -232,33 +232,6 @@ class InstallIT {
 
     @Test
     @Order(6)
-    void theHostNetworkComponentServesTheWebhookFromTheNodesAddress() throws IOException {
-        Path dir = WORK.resolve("host-network");
-        Files.createDirectories(dir);
-        Files.copy(install, dir.resolve("install.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.writeString(dir.resolve("kustomization.yaml"), """
-                apiVersion: kustomize.config.k8s.io/v1beta1
-                kind: Kustomization
-                resources: [install.yaml]
-                components: [%s]
-                """.formatted(dir.relativize(REPO.resolve("kustomize/components/host-network"))));
-        ok(cluster.kubectl("apply", "-k", dir.toString()));
-        ok(cluster.kubectl(Duration.ofMinutes(4), "-n", SYSTEM, "rollout", "status", "deployment/" + SYSTEM,
-                "--timeout=180s"));
-        await().atMost(Duration.ofSeconds(60)).until(() -> controllerPods().size() == 1);
-        JsonNode controller = controllerPods().get(0);
-        assertThat(controller.at("/spec/hostNetwork").asBoolean()).isTrue();
-        assertThat(controller.at("/status/podIP").asText()).isEqualTo(controller.at("/status/hostIP").asText());
-        assertThat(json("-n", SYSTEM, "get", "endpoints", SYSTEM).at("/subsets/0/ports/0/port").asInt())
-                .isEqualTo(10260);
-
-        String pod = podOf("web");
-        Command exec = cluster.kubectl("exec", "-n", NS, pod, "--", "echo", "through the node");
-        assertThat(exec.stdout()).as(exec.stderr()).contains("through the node");
-    }
-
-    @Test
-    @Order(7)
     void kubectlDeleteOfTheOneFileLeavesNoWebhookAndExecWorksAtOnce() {
         ok(cluster.kubectl(Duration.ofMinutes(4), "delete", "-f", install.toString(), "--timeout=200s"));
 

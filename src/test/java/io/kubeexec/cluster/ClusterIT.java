@@ -49,8 +49,8 @@ class ClusterIT {
     void deploy() throws IOException {
         Path image = Path.of(System.getProperty("image.tar", "target/jib-image.tar"));
         assertThat(image).as("the controller's image (make image)").exists();
-        // CLUSTER_NAME as tools/cluster.sh reads it, so that two checkouts can run this tier side by side.
-        cluster = LocalCluster.up(System.getenv().getOrDefault("CLUSTER_NAME", "kec-it"));
+        // -Dcluster.name=NAME: two checkouts can run this tier side by side.
+        cluster = LocalCluster.up(System.getProperty("cluster.name", "kec-it"));
         // The demo overlay, deployed as `make deploy` does, with a TTL short enough for a test.
         Path overlay = overlay("demo-fast", List.of("kustomize/overlays/demo"), List.of(), """
                 patches:

@@ -73,7 +73,7 @@ class InstallIT {
         assertThat(Files.readString(install)).contains("image: kube-exec-controller:" + version + "\n")
                 .doesNotContain("cert-manager.io");
 
-        cluster = LocalCluster.up("kec-install-it", MANAGED_CLUSTER_TRAPS);
+        cluster = LocalCluster.up(System.getProperty("cluster.name", "kec-install-it"), MANAGED_CLUSTER_TRAPS);
         assertThat(cluster.importImage(image)).contains("docker.io/library/kube-exec-controller:local");
         // The same image under the name the release gives it.
         ok(cluster.inside(Duration.ofMinutes(1), "ctr", "images", "tag", "--force",

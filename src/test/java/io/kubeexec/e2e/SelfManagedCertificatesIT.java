@@ -221,6 +221,39 @@ class SelfManagedCertificatesIT {
 
     @Test
     @Order(5)
+    void reApplyingTheManifestsKeepsTheCertificateAndTheCaBundle() throws Exception {
+        Map<String, String> before = data();
+        String bundle = caBundles().get(0);
+        ValidatingWebhookConfiguration shipped = kube.admissionRegistration().v1().validatingWebhookConfigurations()
+                .withName(CONFIGURATION).get();
+        List<ValidatingWebhook> withoutBundle = shipped.getWebhooks().stream().map(w -> new ValidatingWebhookBuilder(w)
+                .editClientConfig().withCaBundle(null).endClientConfig().build()).toList();
+        Secret emptySecret = renderedBase().stream().filter(Secret.class::isInstance).map(Secret.class::cast)
+                .findFirst().orElseThrow();
+        String manifests = Serialization.asYaml(emptySecret) + Serialization.asYaml(
+                new ValidatingWebhookConfigurationBuilder().withNewMetadata().withName(CONFIGURATION).endMetadata()
+                        .withWebhooks(withoutBundle).build());
+
+        for (int apply = 1; apply <= 2; apply++) {
+            Path file = Files.createTempFile("release", ".yaml");
+            Files.writeString(file, manifests.replace("\n---\n---", "\n---"));
+            Command applied = Command.run(List.of("kubectl", "--kubeconfig", apiServer.kubeconfig().toString(),
+                    "apply", "-f", file.toString()), Map.of(), Duration.ofSeconds(60));
+            Files.delete(file);
+            assertThat(applied.exitCode()).as(applied.stderr()).isZero();
+        }
+
+        assertThat(data()).isEqualTo(before);
+        assertThat(caBundles()).hasSize(7).containsOnly(bundle);
+    }
+
+    private List<String> caBundles() {
+        return kube.admissionRegistration().v1().validatingWebhookConfigurations().withName(CONFIGURATION).get()
+                .getWebhooks().stream().map(w -> w.getClientConfig().getCaBundle()).toList();
+    }
+
+    @Test
+    @Order(6)
     void theServiceAccountsRbacWasEnough() {
         for (ControllerProcess controller : List.of(first, second)) {
             assertThat(controller.log()).as(controller.name()).doesNotContain("Forbidden").doesNotContain(" 403 ");

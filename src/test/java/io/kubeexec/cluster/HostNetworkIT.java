@@ -51,7 +51,8 @@ class HostNetworkIT {
         ok(Command.run(List.of("tools/release.sh", "manifests", dist.toString()), Map.of(), Duration.ofMinutes(2)));
         install = dist.resolve("install.yaml");
 
-        cluster = LocalCluster.up(System.getProperty("cluster.name", "kec-hostnet-it"), Map.of("CLUSTER_APISERVER_TO_PODS", "none"));
+        cluster = LocalCluster.up(System.getProperty("cluster.name", "kec-hostnet-it"),
+                Map.of("CLUSTER_APISERVER_TO_PODS", "none"));
         assertThat(cluster.importImage(image)).contains("docker.io/library/kube-exec-controller:local");
         ok(cluster.inside(Duration.ofMinutes(1), "ctr", "images", "tag", "--force",
                 "docker.io/library/kube-exec-controller:local", "docker.io/library/kube-exec-controller:" + version));

@@ -1,4 +1,4 @@
-# Entry points: make test | make build | make run | make sandbox | make deploy
+# Entry points: make test | make build | make run | make sandbox | make deploy | make release
 # The controller (root pom.xml) and the plugin (pi-cli/pom.xml) are two Maven projects; this file drives both.
 MVN ?= mvn -B -ntp
 # The real kube-apiserver + etcd for the e2e tiers is built once and cached outside the repo;
@@ -62,6 +62,21 @@ undeploy:
 	tools/cluster.sh exec kubectl delete validatingwebhookconfiguration kube-exec-controller --ignore-not-found
 	tools/cluster.sh exec kubectl delete clusterrolebinding,clusterrole kube-exec-controller --ignore-not-found
 	tools/cluster.sh exec kubectl delete namespace kube-exec-controller --ignore-not-found
+
+## ---- Release (dist/) ----------------------------------------------------------------------------------
+.PHONY: release
+# The image's name without its tag; the tag is the pom's version (tools/release.sh version).
+RELEASE_IMAGE ?= kube-exec-controller
+
+## release: dist/ for the pom's version: install.yaml (`kubectl apply -f` of it installs the controller), install-production.yaml,
+## the image RELEASE_IMAGE:VERSION as a tarball with its digest, SHA256SUMS. Needs root (the image, as `make image`)
+release:
+	@rm -rf dist
+	@RELEASE_IMAGE=$(RELEASE_IMAGE) tools/release.sh manifests dist
+	@RELEASE_IMAGE=$(RELEASE_IMAGE) tools/release.sh image dist
+	@# Other artefacts (the kubectl-pi archive) go into dist/ here, before the checksums that cover them.
+	@tools/release.sh checksums dist
+	@ls -l dist
 
 ## ---- Benchmarks (bench/README.md) ----------------------------------------------------------------------
 .PHONY: bench bench-controller bench-admission bench-decoupling bench-scan bench-eviction-lag bench-footprint bench-all bench-smoke

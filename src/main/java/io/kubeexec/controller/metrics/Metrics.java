@@ -36,6 +36,8 @@ public final class Metrics {
         help.put("pending", "Work accepted and not recorded yet: queued, being recorded, or waiting to be retried.");
         help.put("lost_total",
                 "Work accepted and never recorded: still pending when the process exited, and not handed over.");
+        help.put("certificate_expiry_timestamp_seconds",
+                "When the served certificate expires (Unix time); 0 while none is served.");
         // Every series exists from the start, so a scrape shows it before it first moves.
         register("interactions_total", "kind", "exec", "attach", "cp", "portforward", "debug");
         register("extensions_total", "result", "granted", "denied");
@@ -71,6 +73,11 @@ public final class Metrics {
 
     public void pending(String queue, LongSupplier pending) {
         gauges.put(series("pending", "queue", queue), pending);
+    }
+
+    /** The served certificate's expiry, in seconds since the epoch. */
+    public void certificateExpiry(LongSupplier epochSeconds) {
+        gauges.put("certificate_expiry_timestamp_seconds", epochSeconds);
     }
 
     /** Accepted work that the process gave up on when it exited. */

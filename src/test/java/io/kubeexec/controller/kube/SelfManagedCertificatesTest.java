@@ -1,6 +1,7 @@
 package io.kubeexec.controller.kube;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
@@ -167,8 +168,7 @@ class SelfManagedCertificatesTest {
         client.admissionRegistration().v1().validatingWebhookConfigurations().resource(configuration).create();
     }
 
-    private static io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook webhook(String name,
-            String caBundle) {
+    private static ValidatingWebhook webhook(String name, String caBundle) {
         return new ValidatingWebhookBuilder().withName(name).withNewClientConfig()
                 .withUrl("https://kube-exec-controller.kec.svc/admit-pod-interaction").withCaBundle(caBundle)
                 .endClientConfig().build();

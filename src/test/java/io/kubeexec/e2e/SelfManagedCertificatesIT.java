@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -313,7 +314,7 @@ class SelfManagedCertificatesIT {
     }
 
     private Map<String, String> data() {
-        Map<String, String> decoded = new java.util.TreeMap<>();
+        Map<String, String> decoded = new TreeMap<>();
         Map<String, String> data = secret().getData();
         if (data != null) {
             data.forEach((k, v) -> decoded.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.US_ASCII)));

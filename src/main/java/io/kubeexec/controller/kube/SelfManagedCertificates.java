@@ -103,7 +103,7 @@ public final class SelfManagedCertificates {
                 service + "." + namespace + ".svc.cluster.local");
     }
 
-    /** Reads the Secret now and then every period (every second until ready), on a thread of its own. */
+    /** Reads the Secret now and then every period (every second until ready), on a daemon thread of its own. */
     public void start() {
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "certificates");
@@ -116,15 +116,7 @@ public final class SelfManagedCertificates {
     private void round() {
         refreshQuietly();
         Duration next = ready() || refresh.compareTo(RETRY_UNTIL_READY) < 0 ? refresh : RETRY_UNTIL_READY;
-        if (!timer.isShutdown()) {
-            timer.schedule(this::round, next.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    public void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-        }
+        timer.schedule(this::round, next.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** True once this replica served a certificate from the Secret while the caBundle held its CA; it stays true. */

@@ -9,8 +9,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,8 +76,7 @@ class CertificateRotationTest {
             SWITCHED | CURRENT PREVIOUS
             """)
     void theBundleTrustsTheServingCaAndTheOneAboutToServeOrJustRetired(Phase phase, String cas) {
-        Set<Ca> expected = java.util.Arrays.stream(cas.split(" ")).map(Ca::valueOf)
-                .collect(java.util.stream.Collectors.toSet());
+        Set<Ca> expected = Arrays.stream(cas.split(" ")).map(Ca::valueOf).collect(Collectors.toSet());
 
         assertThat(CertificateRotation.trusted(phase)).isEqualTo(expected);
     }

@@ -99,8 +99,10 @@ class PrometheusAlertsIT {
         Set<String> used = new TreeSet<>(metricsIn(Files.readString(rules())));
         used.addAll(metricsIn(Files.readString(dashboard())));
         assertThat(exported).as("the controller's /metrics").containsAll(used);
+        // A rate needs two scrapes in its window: the queries get a few seconds to find data.
         for (String query : dashboardQueries()) {
-            assertThat(query(query)).as("the dashboard's query " + query).isNotEmpty();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                    assertThat(query(query)).as("the dashboard's query " + query).isNotEmpty());
         }
         assertThat(firing()).as("no alert while all is well").isEmpty();
 

@@ -23,10 +23,10 @@ build:
 
 ## test: every tier of both projects: decisions, HTTPS fixtures, routes on the mock server, e2e on a real API server,
 ## the sandbox tour (which uses the plugin, so pi-cli is built and tested first), the image (built once, ImageIT) and
-## the one-node cluster tier; then every benchmark for a few seconds (bench-smoke), with the jars just built
+## the one-node cluster tier, the alert rules on promtool and a real Prometheus (tools/prometheus.sh installs it); then every benchmark for a few seconds (bench-smoke), with the jars just built
 test:
 	@export KUBE_API_TEST_DIR="$$(tools/kube-api-test-dir.sh)"; echo "KUBE_API_TEST_DIR=$$KUBE_API_TEST_DIR"; \
-	  base=$$(tools/jre-base-image.sh) && \
+	  base=$$(tools/jre-base-image.sh) && tools/prometheus.sh && \
 	  $(MVN) -f pi-cli/pom.xml verify && $(MVN) verify $(IMAGE_FLAGS) && bench/smoke.sh
 
 ## run: the controller against the current kubeconfig, with a self-signed certificate in .run/ unless ARGS gives one

@@ -115,6 +115,10 @@ public class ControllerConfiguration implements CamelConfiguration {
         LeaderElection leadership = settings.leaderElect()
                 ? LeaderElection.start(client, settings.leaseNamespace(), instance)
                 : LeaderElection.always();
+        metrics.queueCapacity(WorkQueue.interact.name(), settings.interactQueueSize());
+        metrics.queueCapacity(WorkQueue.extend.name(), settings.extendQueueSize());
+        metrics.gauge("ready", () -> health.ready() ? 1 : 0);
+        metrics.gauge("leader", () -> leadership.getAsBoolean() ? 1 : 0);
 
         bind(context, "clock", clock);
         bind(context, "kubernetesClient", client);

@@ -76,6 +76,11 @@ public final class Health {
         return new Answer(200, "{\"status\":\"UP\"}");
     }
 
+    /** Whether the readiness probe answers 200 now, without waiting for a check in flight (the metric's view). */
+    public boolean ready() {
+        return started.get() && !draining.get() && apiAnswered.get();
+    }
+
     public Answer readiness(String method) {
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
             return notAllowed(method);

@@ -69,12 +69,14 @@ undeploy:
 RELEASE_IMAGE ?= kube-exec-controller
 
 ## release: dist/ for the pom's version: install.yaml (`kubectl apply -f` of it installs the controller), install-production.yaml,
-## the image RELEASE_IMAGE:VERSION as a tarball with its digest, SHA256SUMS. Needs root (the image, as `make image`)
+## the image RELEASE_IMAGE:VERSION as a tarball with its digest, kubectl pi's krew archive and pi.yaml, SHA256SUMS.
+## Needs root (the image, as `make image`)
 release:
 	@rm -rf dist
 	@RELEASE_IMAGE=$(RELEASE_IMAGE) tools/release.sh manifests dist
 	@RELEASE_IMAGE=$(RELEASE_IMAGE) tools/release.sh image dist
-	@# Other artefacts (the kubectl-pi archive) go into dist/ here, before the checksums that cover them.
+	@# The plugin's krew archive and manifest (pi-cli/release.sh), before the checksums that cover them.
+	@pi-cli/release.sh -o dist
 	@tools/release.sh checksums dist
 	@ls -l dist
 

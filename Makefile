@@ -1,4 +1,4 @@
-# Entry points: make test | make build | make run | make sandbox | make deploy
+# Entry points: make test | make build | make run | make sandbox | make deploy | make release
 # The controller (root pom.xml) and the plugin (pi-cli/pom.xml) are two Maven projects; this file drives both.
 MVN ?= mvn -B -ntp
 # The real kube-apiserver + etcd for the e2e tiers is built once and cached outside the repo;
@@ -23,10 +23,10 @@ build:
 
 ## test: every tier of both projects: decisions, HTTPS fixtures, routes on the mock server, e2e on a real API server,
 ## the sandbox tour (which uses the plugin, so pi-cli is built and tested first), the image (built once, ImageIT) and
-## the one-node cluster tier; then every benchmark for a few seconds (bench-smoke), with the jars just built
+## the one-node cluster tier, the alert rules on promtool and a real Prometheus (tools/prometheus.sh installs it); then every benchmark for a few seconds (bench-smoke), with the jars just built
 test:
 	@export KUBE_API_TEST_DIR="$$(tools/kube-api-test-dir.sh)"; echo "KUBE_API_TEST_DIR=$$KUBE_API_TEST_DIR"; \
-	  base=$$(tools/jre-base-image.sh) && \
+	  base=$$(tools/jre-base-image.sh) && tools/prometheus.sh && \
 	  $(MVN) -f pi-cli/pom.xml verify && $(MVN) verify $(IMAGE_FLAGS) && bench/smoke.sh
 
 ## ledger-outage: LedgerOutageIT, larger: LEDGER_PODS pods exec'd during an outage (10000), LEDGER_FLOOD_SECONDS of
@@ -68,6 +68,23 @@ undeploy:
 	tools/cluster.sh exec kubectl delete validatingwebhookconfiguration kube-exec-controller --ignore-not-found
 	tools/cluster.sh exec kubectl delete clusterrolebinding,clusterrole kube-exec-controller --ignore-not-found
 	tools/cluster.sh exec kubectl delete namespace kube-exec-controller --ignore-not-found
+
+## ---- Release (dist/) ----------------------------------------------------------------------------------
+.PHONY: release
+# The image's name without its tag; the tag is the pom's version (tools/release.sh version).
+RELEASE_IMAGE ?= kube-exec-controller
+
+## release: dist/ for the pom's version: install.yaml (`kubectl apply -f` of it installs the controller), install-production.yaml,
+## the image RELEASE_IMAGE:VERSION as a tarball with its digest, kubectl pi's krew archive and pi.yaml, SHA256SUMS.
+## Needs root (the image, as `make image`)
+release:
+	@rm -rf dist
+	@RELEASE_IMAGE=$(RELEASE_IMAGE) tools/release.sh manifests dist
+	@RELEASE_IMAGE=$(RELEASE_IMAGE) tools/release.sh image dist
+	@# The plugin's krew archive and manifest (pi-cli/release.sh), before the checksums that cover them.
+	@pi-cli/release.sh -o dist
+	@tools/release.sh checksums dist
+	@ls -l dist
 
 ## ---- Benchmarks (bench/README.md) ----------------------------------------------------------------------
 .PHONY: bench bench-controller bench-admission bench-decoupling bench-scan bench-eviction-lag bench-footprint bench-all bench-smoke

@@ -16,6 +16,15 @@
 #   CLUSTER_DIR (/tmp/kube-exec-cluster-$CLUSTER_NAME)   everything it writes, but the image cache
 #   CLUSTER_IMAGE_CACHE (/var/cache/kube-exec-images)    images built from Debian packages, reused by the next `up`
 #
+# Managed-cluster traps, emulated on request (both off by default; `up` refuses a running cluster set otherwise):
+#   CLUSTER_QUOTA_ADMISSION=gke      the API server's ResourceQuota admission configured as GKE configures it: a pod of
+#                                    priority class system-node-critical or system-cluster-critical is refused
+#                                    ("insufficient quota to match these scopes") unless its namespace holds a
+#                                    ResourceQuota scoped to that PriorityClass
+#   CLUSTER_APISERVER_TO_PODS=PORTS  the API server reaches pod IPs only on these TCP ports, e.g. 443,10250 (the
+#                                    firewall of a GKE private cluster), or `none` (EKS with a custom CNI); the
+#                                    kubelet (probes) and everything else are not restricted
+#
 # Inside the namespace: the node is 10.250.0.1 on bridge nodebr, pods get 10.244.0.0/24 on bridge cni0, nothing
 # routes out. There is no kube-proxy: the `kubernetes` Service's ClusterIP (10.96.0.1) is an address of the node
 # and kube-apiserver serves on :443 there, and the API server calls webhook Services straight at their endpoints
@@ -50,9 +59,18 @@ registry=/run/kube-exec-clusters # one file per running cluster, and the kernel 
 # The kubelet sets these host-wide (protectKernelDefaults=false); `down` of the last cluster puts them back.
 kernel_tunables="vm/overcommit_memory vm/panic_on_oom kernel/panic kernel/panic_on_oops kernel/keys/root_maxkeys kernel/keys/root_maxbytes"
 components="etcd kube-apiserver containerd kube-controller-manager kube-scheduler kubelet"
+quota_admission=${CLUSTER_QUOTA_ADMISSION:-}
+apiserver_to_pods=${CLUSTER_APISERVER_TO_PODS:-}
+# The firewall matches the API server's sockets by this cgroup (cgroup v2: the kubelet's probes come from the same
+# network namespace and the same node address, only the process tells them apart).
+apiserver_cgroup=kube-exec-$name-apiserver
+options="quota-admission=${quota_admission:-off} apiserver-to-pods=${apiserver_to_pods:-all}"
 
 say() { printf 'cluster.sh: [%3d s] %s\n' "$SECONDS" "$*" >&2; }
 die() { say "$*"; exit 1; }
+[[ $quota_admission =~ ^(gke)?$ ]] || { echo "cluster.sh: CLUSTER_QUOTA_ADMISSION must be gke or empty, got '$quota_admission'" >&2; exit 2; }
+[[ $apiserver_to_pods =~ ^(none|[0-9]{1,5}(,[0-9]{1,5}){0,14})?$ ]] \
+  || { echo "cluster.sh: CLUSTER_APISERVER_TO_PODS must be none or ports like 443,10250, got '$apiserver_to_pods'" >&2; exit 2; }
 log_tail() { # $1 = component: its last errors and last lines (before a Go stack dump), for an error message
   local f=$logs/$1.log
   [ -f "$f" ] || return 0
@@ -308,6 +326,24 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
     [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
       Root = "$dir/containerd/runc"
 EOF
+  if [ "$quota_admission" = gke ]; then
+    # As GKE's API server has it: pods of the critical classes outside kube-system need a quota scoped to their class.
+    cat > "$dir/admission.yaml" <<EOF
+apiVersion: apiserver.config.k8s.io/v1
+kind: AdmissionConfiguration
+plugins:
+  - name: ResourceQuota
+    configuration:
+      apiVersion: apiserver.config.k8s.io/v1
+      kind: ResourceQuotaConfiguration
+      limitedResources:
+        - resource: pods
+          matchScopes:
+            - scopeName: PriorityClass
+              operator: In
+              values: [system-node-critical, system-cluster-critical]
+EOF
+  fi
   printf '# no DNS server in this cluster\n' > "$dir/kubelet/resolv.conf"
   cat > "$dir/kubelet/config.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
@@ -341,6 +377,23 @@ make_netns() {
   in_ns ip addr add "$node_ip/24" dev nodebr
   in_ns ip addr add "$service_ip/32" dev nodebr
   in_ns ip link set nodebr up
+  [ -n "$apiserver_to_pods" ] || return 0
+  local cg2 ports=()
+  cg2=$(cgroup2_mount) || die "CLUSTER_APISERVER_TO_PODS needs a cgroup v2 hierarchy (unified or hybrid): found none"
+  mkdir -p "$cg2/$apiserver_cgroup"
+  [ "$apiserver_to_pods" = none ] || ports=(-m multiport ! --dports "$apiserver_to_pods")
+  # The connections the API server opens (--syn: its answers to pods that call it pass). DROP, as a cloud firewall
+  # does: the call waits for its timeout, it is not refused.
+  in_ns iptables -w -A OUTPUT -p tcp --syn -d "$pod_subnet" -m cgroup --path "$apiserver_cgroup" "${ports[@]}" -j DROP \
+    || die "iptables could not add the rule for CLUSTER_APISERVER_TO_PODS (needs the kernel's cgroup match)"
+}
+
+cgroup2_mount() { # the cgroup v2 hierarchy: /sys/fs/cgroup/unified on a hybrid host, /sys/fs/cgroup on a v2 one
+  local m
+  for m in /sys/fs/cgroup/unified /sys/fs/cgroup; do
+    [ "$(stat -fc %T "$m" 2>/dev/null)" != cgroup2fs ] || { echo "$m"; return 0; }
+  done
+  return 1
 }
 
 cgroup_hierarchies() { # every hierarchy: the kubelet and runc use each v1 one, and runc the v2 one of a hybrid host
@@ -366,6 +419,9 @@ make_cgroups() {
 cmd_up() {
   need_root
   if running; then
+    local was # a cluster started before these options existed has no file: the defaults
+    was=$(cat "$dir/options" 2>/dev/null || echo "quota-admission=off apiserver-to-pods=all")
+    [ "$was" = "$options" ] || die "cluster '$name' runs with $was, not $options: 'tools/cluster.sh down' first"
     say "cluster '$name' already runs"
     echo "$dir/kubeconfig"
     return 0
@@ -380,17 +436,23 @@ cmd_up() {
   mkdir -p "$dir" "$logs" "$run"
   registry_add
   trap 'say "up failed; stopping what it started (logs stay in $logs)"; do_down >/dev/null 2>&1 || true' EXIT
+  echo "$options" > "$dir/options"
   make_pki
   write_configs
   make_netns
   make_cgroups
 
-  say "starting etcd and kube-apiserver"
+  local apiserver=("$bin/kube-apiserver")
+  if [ -n "$apiserver_to_pods" ]; then # in its cgroup from the start: a socket keeps the cgroup it was made in
+    apiserver=(sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$(cgroup2_mount)/$apiserver_cgroup" "${apiserver[@]}")
+  fi
+  [ "$quota_admission" != gke ] || apiserver+=(--admission-control-config-file "$dir/admission.yaml")
+  say "starting etcd and kube-apiserver ($options)"
   start etcd "$bin/etcd" --name "$name" --data-dir "$dir/etcd" \
     --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
     --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
     --initial-cluster "$name=http://127.0.0.1:2380" --log-level warn
-  start kube-apiserver "$bin/kube-apiserver" --etcd-servers http://127.0.0.1:2379 \
+  start kube-apiserver "${apiserver[@]}" --etcd-servers http://127.0.0.1:2379 \
     --advertise-address "$node_ip" --bind-address 0.0.0.0 --secure-port 443 --insecure-port 0 \
     --cert-dir "$dir/pki" --tls-cert-file "$dir/pki/apiserver.crt" --tls-private-key-file "$dir/pki/apiserver.key" \
     --client-ca-file "$dir/pki/ca.crt" \
@@ -535,6 +597,7 @@ do_down() {
   for c in $components; do if pid=$(pid_of "$c"); then left+=("$c (pid $pid)"); fi; done
   [ ! -e "$netns_path" ] || left+=("network namespace $netns")
   for h in $(cgroup_hierarchies); do [ ! -d "$h$cgroup_root" ] || left+=("cgroup $h$cgroup_root"); done
+  h=$(cgroup2_mount) && [ -d "$h/$apiserver_cgroup" ] && left+=("cgroup $h/$apiserver_cgroup")
   if [ -n "$(mounts_under "$dir")" ]; then
     left+=("mounts under $dir: $(mounts_under "$dir" | head -n 3 | tr '\n' ' ')")
   elif [ -d "$dir" ]; then
@@ -583,7 +646,10 @@ unmount_under() { # deepest first
 }
 
 remove_cgroups() {
-  local h i
+  local h i cg2
+  if cg2=$(cgroup2_mount) && [ -d "$cg2/$apiserver_cgroup" ]; then
+    rmdir "$cg2/$apiserver_cgroup" 2>/dev/null || say "could not remove cgroup $cg2/$apiserver_cgroup"
+  fi
   for h in $(cgroup_hierarchies); do
     [ -d "$h$cgroup_root" ] || continue
     for ((i = 0; i < 50; i++)); do

@@ -1,7 +1,8 @@
 #!/bin/bash
 # `make deploy`: the controller's image on the local one-node cluster of tools/cluster.sh, installed the way users
 # install it: `kubectl apply -k` of a kustomization (default kustomize/overlays/demo). Starts the cluster if needed,
-# imports the image built by `make image`, makes the demo's certificates, applies, and waits for the rollout.
+# imports the image built by `make image`, applies, and waits for the rollout. No certificates to make: the
+# controller makes its own and writes the webhooks' caBundle (readiness waits for both).
 #   OVERLAY    the kustomization to apply (default kustomize/overlays/demo)
 #   IMAGE_TAR  the image tarball (default target/jib-image.tar)
 #   CLUSTER_NAME, CLUSTER_DIR as tools/cluster.sh
@@ -18,7 +19,6 @@ say() { printf 'deploy: %s\n' "$*" >&2; }
 "$here/cluster.sh" up >/dev/null
 say "importing $image"
 "$here/cluster.sh" import "$image" >/dev/null
-"$root/kustomize/overlays/demo/gen-certs.sh" >&2
 say "kubectl apply -k $overlay"
 "$here/cluster.sh" exec kubectl apply -k "$overlay" >&2
 "$here/cluster.sh" exec kubectl -n kube-exec-controller rollout status deployment/kube-exec-controller \

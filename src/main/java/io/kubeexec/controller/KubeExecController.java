@@ -37,7 +37,9 @@ public final class KubeExecController {
         Settings settings;
         try {
             settings = Settings.from(CommandLine.resolve(args, System.getenv(), defaults));
-            PemKeyStore.load(settings.certPath(), settings.keyPath());
+            if (!settings.selfManagedCertificates()) {
+                PemKeyStore.load(settings.certPath(), settings.keyPath());
+            }
             settings.clientCaPath().ifPresent(ClientCertificateTrust::load);
             checkPortsAreFree(settings);
         } catch (CommandLine.HelpRequested help) {

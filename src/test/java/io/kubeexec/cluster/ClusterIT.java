@@ -49,7 +49,8 @@ class ClusterIT {
     void deploy() throws IOException {
         Path image = Path.of(System.getProperty("image.tar", "target/jib-image.tar"));
         assertThat(image).as("the controller's image (make image)").exists();
-        cluster = LocalCluster.up("kec-it");
+        // -Dcluster.name=NAME: two checkouts can run this tier side by side.
+        cluster = LocalCluster.up(System.getProperty("cluster.name", "kec-it"));
         // The demo overlay, deployed as `make deploy` does, with a TTL short enough for a test.
         Path overlay = overlay("demo-fast", List.of("kustomize/overlays/demo"), List.of(), """
                 patches:
@@ -205,7 +206,7 @@ class ClusterIT {
         Files.createDirectories(WORK.resolve("production-shape"));
         Files.copy(production.resolve("high-availability.yaml"), WORK.resolve("production-shape/high-availability.yaml"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        // The production overlay itself needs cert-manager and policy/v1 (1.21+); its shape is what matters here:
+        // The production overlay itself needs policy/v1 (1.21+); its shape is what matters here:
         // two replicas with leader election, never fewer than two serving, and a budget that keeps one.
         Files.writeString(WORK.resolve("production-shape/pdb.yaml"), """
                 apiVersion: policy/v1beta1

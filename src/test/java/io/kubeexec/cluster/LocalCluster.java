@@ -18,20 +18,40 @@ final class LocalCluster implements AutoCloseable {
     private final Map<String, String> env;
     private final Path dir;
 
-    private LocalCluster(String name) {
+    private LocalCluster(String name, Map<String, String> options) {
         this.dir = Path.of("/tmp/kube-exec-cluster-" + name);
-        this.env = Map.of("CLUSTER_NAME", name, "CLUSTER_DIR", dir.toString());
+        Map<String, String> all = new java.util.HashMap<>(options);
+        all.put("CLUSTER_NAME", name);
+        all.put("CLUSTER_DIR", dir.toString());
+        this.env = Map.copyOf(all);
     }
 
     /** Starts the cluster named {@code name} (a stale one of that name is stopped first). */
     static LocalCluster up(String name) {
-        LocalCluster cluster = new LocalCluster(name);
+        return up(name, Map.of());
+    }
+
+    /**
+     * The same, with tools/cluster.sh's options ({@code CLUSTER_QUOTA_ADMISSION}, {@code CLUSTER_APISERVER_TO_PODS}:
+     * the managed-cluster traps it emulates).
+     */
+    static LocalCluster up(String name, Map<String, String> options) {
+        LocalCluster cluster = new LocalCluster(name, options);
         cluster.script(Duration.ofMinutes(5), "down");
         Command up = cluster.script(Duration.ofMinutes(20), "up");
         if (up.exitCode() != 0) {
             throw new IllegalStateException("tools/cluster.sh up failed:\n" + up.stderr());
         }
         return cluster;
+    }
+
+    /** An image tarball into the cluster's containerd; returns the names it answers to. */
+    List<String> importImage(Path image) {
+        Command imported = script(Duration.ofMinutes(3), "import", image.toAbsolutePath().toString());
+        if (imported.exitCode() != 0) {
+            throw new IllegalStateException("tools/cluster.sh import failed:\n" + imported.stderr());
+        }
+        return imported.stdout().lines().toList();
     }
 
     /** {@code make deploy}'s script: the image imported, {@code kubectl apply -k overlay}, the rollout awaited. */

@@ -19,7 +19,7 @@ class SandboxTourIT {
     @Test
     void theTourShowsTheWholeStory() {
         Command tour = Command.run(List.of("tools/sandbox.sh", "--tour"), Map.of(
-                "CLUSTER_NAME", "kec-tour",
+                "CLUSTER_NAME", System.getProperty("cluster.name", "kec-tour"),
                 "SANDBOX_NO_BUILD", "1",
                 "IMAGE_TAR", Path.of(System.getProperty("image.tar", "target/jib-image.tar")).toAbsolutePath().toString(),
                 "KUBECTL_PI_JAR", Path.of("pi-cli/target/kubectl-pi.jar").toAbsolutePath().toString(),

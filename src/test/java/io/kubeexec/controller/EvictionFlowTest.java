@@ -72,6 +72,21 @@ class EvictionFlowTest {
     }
 
     @Test
+    void aPodHeldByADisruptionBudgetCountsAsBlockedUntilItsEvictionGoesThrough() {
+        // Four refusals: with backoffs of 0.2, 0.4, 0.8 and 1.6 s the pod stays held for about 3 s.
+        expectEvictions("pdb-held", 429, BLOCKED, 429, BLOCKED, 429, BLOCKED, 429, BLOCKED, 201, EVICTED);
+        createInteractedPod("pdb-held", Instant.now().minusSeconds(120), "1m0s", true);
+
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(metrics()).contains("kube_exec_controller_eviction_blocked_pods 1"));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(notes("pdb-held"))
+                .anySatisfy(n -> assertThat(n).startsWith("Pod was evicted because its interaction TTL expired")));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(metrics()).contains("kube_exec_controller_eviction_blocked_pods 0"));
+        assertThat(metrics()).containsPattern("kube_exec_controller_eviction_scan_last_success_timestamp_seconds 1\\d{9}\n");
+    }
+
+    @Test
     void theEvictionCarriesTheUidPreconditionSoARecreatedPodIsNotEvicted() {
         List<String> bodies = expectEvictions("recreated", 409,
                 "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Conflict\",\"code\":409,"
@@ -159,6 +174,10 @@ class EvictionFlowTest {
             pod.editMetadata().addToAnnotations("box.com/podExtendedDuration", extension).endMetadata();
         }
         return kube.pods().inNamespace(NS).resource(pod.build()).create().getMetadata().getUid();
+    }
+
+    private String metrics() {
+        return controller.getHealth("/metrics").body();
     }
 
     private List<String> notes(String pod) {

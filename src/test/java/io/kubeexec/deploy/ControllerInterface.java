@@ -21,12 +21,15 @@ final class ControllerInterface {
     static final String LIVENESS_PATH = "/health/liveness";
     static final String READINESS_PATH = "/health/readiness";
     static final String METRICS_PATH = "/metrics";
-    static final int PORT = 8443;
+    static final int PORT = 10250;
     /** The plain-HTTP port of the probes and /metrics (-health-port): never behind the Service. */
     static final int HEALTH_PORT = 8080;
     static final int SERVICE_PORT = 443;
 
     static final String NAME = "kube-exec-controller";
+    /** The Secret the controller keeps its own certificates in (-certificate-secret), shipped empty. */
+    static final String CERTIFICATE_SECRET = "kube-exec-controller-certificate";
+    /** cert-manager's Secret (components/cert-manager), mounted at TLS_DIR. */
     static final String TLS_SECRET = "kube-exec-controller-tls";
     static final String TLS_DIR = "/etc/kube-exec-controller/tls";
     static final String EXTRA_ROUTES_DIR = "/etc/kube-exec-controller/routes-extra";
@@ -47,12 +50,20 @@ final class ControllerInterface {
             " pods get", " pods list", " pods patch",
             " pods/eviction create",
             " namespaces get",
-            "events.k8s.io events create");
+            "events.k8s.io events create",
+            "admissionregistration.k8s.io validatingwebhookconfigurations get",
+            "admissionregistration.k8s.io validatingwebhookconfigurations patch");
 
-    /** Leader election: in the controller's own namespace only. */
+    /** Leader election and the certificate's Secret: in the controller's own namespace only. */
     static final Set<String> NAMESPACE_PERMISSIONS = Set.of(
             "coordination.k8s.io leases get", "coordination.k8s.io leases create",
-            "coordination.k8s.io leases patch");
+            "coordination.k8s.io leases patch", " secrets get", " secrets update");
+
+    /** The object each resource's get, patch and update are confined to. */
+    static final Map<String, String> NAMED_RESOURCES = Map.of(
+            "leases", LEASE_NAME,
+            "secrets", CERTIFICATE_SECRET,
+            "validatingwebhookconfigurations", NAME);
 
     static final List<String> ADMISSION_REVIEW_VERSIONS = List.of("v1", "v1beta1");
 }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.kubeexec.controller.config.Flag;
@@ -134,21 +135,25 @@ class PodPolicyTest {
                 assertThat(controller.env(Flag.byName(flag).orElseThrow().envName())).as(flag).isEmpty());
     }
 
-    @ParameterizedTest(name = "{0}: the certificate and key come from the Secret kube-exec-controller-tls, read-only")
+    @ParameterizedTest(name = "{0}: self-managed certificates in the shipped Secret, nothing mounted, no files given")
     @FieldSource("TARGETS")
-    void tlsComesFromTheSecret(String target) {
+    void theControllerKeepsItsCertificateInTheShippedSecret(String target) {
         Controller controller = Controller.in(target);
-        Map<String, String> args = controller.args();
-        assertThat(args).containsEntry(Flag.CERT_PATH.flagName(), ControllerInterface.TLS_DIR + "/tls.crt")
-                .containsEntry(Flag.KEY_PATH.flagName(), ControllerInterface.TLS_DIR + "/tls.key");
-        VolumeMount mount = controller.mountAt(ControllerInterface.TLS_DIR);
-        assertThat(mount.getReadOnly()).isTrue();
-        Volume volume = controller.volume(mount.getName());
-        assertThat(volume.getSecret()).isNotNull();
-        assertThat(volume.getSecret().getSecretName()).startsWith(ControllerInterface.TLS_SECRET);
-        assertThat(volume.getSecret().getDefaultMode()).as("not world-readable").isNotNull()
-                .satisfies(mode -> assertThat(mode & 0007).isZero());
-        assertThat(volume.getSecret().getOptional()).isNotEqualTo(Boolean.TRUE);
+        assertThat(controller.envValue(Flag.CERTIFICATE_SECRET.envName()))
+                .contains(ControllerInterface.CERTIFICATE_SECRET);
+        Secret secret = controller.manifests().named(Secret.class, ControllerInterface.CERTIFICATE_SECRET)
+                .orElseThrow(() -> new AssertionError("the Secret is not shipped"));
+        assertThat(secret.getMetadata().getNamespace()).isEqualTo(controller.namespace());
+        assertThat(secret.getData()).as("filled by the controller; an apply must not overwrite it").isNullOrEmpty();
+        assertThat(secret.getStringData()).isNullOrEmpty();
+        assertThat(secret.getType()).as("kubernetes.io/tls would need the keys at creation").isEqualTo("Opaque");
+        assertThat(controller.args()).doesNotContainKeys(Flag.CERT_PATH.flagName(), Flag.KEY_PATH.flagName());
+        assertThat(controller.pod().getVolumes()).noneMatch(v -> v.getSecret() != null);
+        // The webhook configuration and the Service the controller assumes by default are the ones shipped.
+        assertThat(controller.webhooks().getMetadata().getName()).isEqualTo(ControllerInterface.NAME);
+        assertThat(controller.service().getMetadata().getName()).isEqualTo(ControllerInterface.NAME);
+        assertThat(controller.envValue(Flag.WEBHOOK_CONFIGURATION.envName())).isEmpty();
+        assertThat(controller.envValue(Flag.SERVICE_NAME.envName())).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}: the built-in routes are the image's own: one copy, no -routes-dir")

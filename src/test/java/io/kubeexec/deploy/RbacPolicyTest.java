@@ -20,7 +20,7 @@ class RbacPolicyTest {
 
     static final List<String> TARGETS = Kustomize.TARGETS;
 
-    @ParameterizedTest(name = "{0}: cluster-wide, only pods get/list/patch, pods/eviction create, namespaces get, events create")
+    @ParameterizedTest(name = "{0}: cluster-wide, only pods get/list/patch, pods/eviction create, namespaces get, events create, the webhook configuration get/patch")
     @FieldSource("TARGETS")
     void clusterPermissionsAreExactlyWhatTheControllerCalls(String target) {
         Controller controller = Controller.in(target);
@@ -35,9 +35,26 @@ class RbacPolicyTest {
         assertThat(granted).containsExactlyInAnyOrderElementsOf(ControllerInterface.CLUSTER_PERMISSIONS);
     }
 
-    @ParameterizedTest(name = "{0}: leases get/create/patch, in the controller's namespace only, renewing only its own Lease")
+    @ParameterizedTest(name = "{0}: get, patch and update name their object: the Lease, the certificate's Secret, the webhook configuration")
     @FieldSource("TARGETS")
-    void leaderElectionIsConfinedToTheOwnNamespaceAndLease(String target) {
+    void everyReadAndWriteOfTheControllersOwnObjectsNamesThem(String target) {
+        Manifests manifests = Manifests.of(target);
+        List<PolicyRule> rules = new java.util.ArrayList<>();
+        manifests.all(ClusterRole.class).forEach(r -> rules.addAll(r.getRules()));
+        manifests.all(Role.class).forEach(r -> rules.addAll(r.getRules()));
+        for (PolicyRule rule : rules) {
+            for (String resource : rule.getResources()) {
+                String name = ControllerInterface.NAMED_RESOURCES.get(resource);
+                if (name != null && rule.getVerbs().stream().anyMatch(v -> Set.of("get", "patch", "update").contains(v))) {
+                    assertThat(rule.getResourceNames()).as(resource).containsExactly(name);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}: leases get/create/patch and the certificate's Secret get/update, in the controller's namespace only")
+    @FieldSource("TARGETS")
+    void namespacedPermissionsAreConfinedToTheOwnNamespace(String target) {
         Controller controller = Controller.in(target);
         Set<String> granted = new HashSet<>();
         for (RoleBinding binding : controller.manifests().all(RoleBinding.class)) {
@@ -47,11 +64,6 @@ class RbacPolicyTest {
                     .orElseThrow(() -> new AssertionError("binding to a Role that is not rendered"));
             assertThat(role.getMetadata().getNamespace()).isEqualTo(controller.namespace());
             granted.addAll(permissions(role.getRules()));
-            for (PolicyRule rule : role.getRules()) {
-                if (rule.getVerbs().stream().anyMatch(v -> v.equals("get") || v.equals("patch"))) {
-                    assertThat(rule.getResourceNames()).containsExactly(ControllerInterface.LEASE_NAME);
-                }
-            }
         }
         assertThat(granted).containsExactlyInAnyOrderElementsOf(ControllerInterface.NAMESPACE_PERMISSIONS);
     }

@@ -15,8 +15,9 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The base (and the demo overlay) are accepted by a real kube-apiserver 1.20, the oldest version the base
- * supports: {@code kubectl apply --dry-run=server} runs admission and validation against 1.20's schema, so a field
+ * The base (and the demo overlay, and make release's install.yaml) are accepted by a real kube-apiserver 1.20, the
+ * oldest version the base supports: {@code kubectl apply --dry-run=server} runs admission and validation against
+ * 1.20's schema, so a field
  * added after 1.20 fails here and has to live in an overlay or component. Needs KUBE_API_TEST_DIR (see
  * tools/kube-api-test-dir.sh); `make test` sets it.
  */
@@ -54,6 +55,21 @@ class ServerDryRunIT {
         assertAccepted("overlays/demo");
     }
 
+    /** make release's install.yaml: the base rendered by tools/release.sh, the one file users apply. */
+    @Test
+    void theReleasesInstallYamlIsAcceptedByKubernetes120() throws IOException {
+        Path dist = Files.createTempDirectory("dist");
+        Kustomize.Result release = Kustomize.run(List.of(Kustomize.repoRoot().resolve("tools/release.sh").toString(),
+                "manifests", dist.toString()), Kustomize.repoRoot());
+        assertThat(release.exitCode()).as(release.stderr()).isZero();
+        String install = Files.readString(dist.resolve("install.yaml"));
+        Kustomize.Result result = kubectl(install, "apply", "--dry-run=server", "-f", "-");
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout().lines().filter(l -> l.endsWith("(server dry run)")))
+                .hasSize(documents(install).size() - 1); // the header comment is a document of its own
+        Kustomize.deleteRecursively(dist);
+    }
+
     @Test
     void aDryRunLeavesNothingBehind() throws IOException {
         assertAccepted("base");
@@ -62,7 +78,11 @@ class ServerDryRunIT {
         assertThat(webhooks.stdout()).doesNotContain("kube-exec-controller");
     }
 
-    /** Proof that this test can fail: production's policy/v1 PodDisruptionBudget needs 1.21. */
+    /**
+     * Proof that this test can fail: production's policy/v1 PodDisruptionBudget needs 1.21. Its
+     * unhealthyPodEvictionPolicy needs 1.26, which no API server here can check: only the strict model
+     * (RenderingTest) and ManagedClusterTest see that field.
+     */
     @Test
     void kubernetes120RefusesProductionsDisruptionBudget() throws IOException {
         String budget = documents(Kustomize.render("overlays/production")).stream()

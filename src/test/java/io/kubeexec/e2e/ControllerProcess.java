@@ -49,16 +49,28 @@ public final class ControllerProcess implements AutoCloseable {
     /** As {@link #start(String, Path, String...)}, on a given port: a restarted controller takes its predecessor's. */
     public static ControllerProcess start(String name, int port, Path kubeconfig, String... flags)
             throws IOException {
+        List<String> all = new ArrayList<>(List.of("-cert-path", TestController.resource("tls/tls.crt").toString(),
+                "--key-path=" + TestController.resource("tls/tls.key")));
+        all.addAll(List.of(flags));
+        return launch(name, port, kubeconfig, all);
+    }
+
+    /** A controller without certificate files: give it -certificate-secret (self-managed certificates). */
+    public static ControllerProcess startWithoutFiles(String name, Path kubeconfig, String... flags)
+            throws IOException {
+        return launch(name, TestController.freePort(), kubeconfig, List.of(flags));
+    }
+
+    private static ControllerProcess launch(String name, int port, Path kubeconfig, List<String> flags)
+            throws IOException {
         Path log = Path.of(System.getProperty("project.build.directory", "target"), name + ".log");
         int healthPort = TestController.freePort();
         List<String> command = new ArrayList<>(List.of("bin/kube-exec-controller",
-                "-cert-path", TestController.resource("tls/tls.crt").toString(),
-                "--key-path=" + TestController.resource("tls/tls.key"),
                 "-port", Integer.toString(port),
                 "-bind-address", "127.0.0.1",
                 "-health-port", Integer.toString(healthPort),
                 "-health-bind-address", "127.0.0.1"));
-        command.addAll(List.of(flags));
+        command.addAll(flags);
         ProcessBuilder launcher = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         launcher.environment().put("KUBECONFIG", kubeconfig.toString());
         launcher.environment().put("HOSTNAME", name);

@@ -1,7 +1,6 @@
 package io.kubeexec.pi;
 
 import io.kubeexec.pi.kube.KubeException;
-import io.kubeexec.pi.kube.PodApi.PodMeta;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;

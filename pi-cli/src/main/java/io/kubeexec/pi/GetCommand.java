@@ -1,13 +1,15 @@
 package io.kubeexec.pi;
 
-import io.kubeexec.pi.kube.PodApi.PodMeta;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** {@code kubectl pi get}: the interaction state of pods, as a table (the original's) or as JSON/YAML. */
+/** {@code kubectl pi get}: the interaction state of pods, as a table (the original's), JSON, YAML or kubectl's -o. */
 final class GetCommand extends PodCommand {
+
+    private Printer printer;
 
     private GetCommand(Io io, KubectlPi.Flags flags) {
         super(io, flags);
@@ -16,34 +18,76 @@ final class GetCommand extends PodCommand {
     static CommandSpec spec(Io io, KubectlPi.Flags flags) {
         CommandSpec spec = new GetCommand(io, flags)
                 .register("get", "Show who interacted with pods, their TTL, extension and eviction time.");
-        spec.addOption(OptionSpec.builder("-o", "--output").paramLabel("FORMAT").type(Output.class)
-                .defaultValue("table").completionCandidates(List.of("table", "wide", "json", "yaml"))
-                .description("Output format: table, wide, json or yaml; wide adds the namespace, the first "
-                        + "interaction time, the number of recorded interactions and the last one; json and yaml "
-                        + "list every recorded interaction")
+        spec.addOption(OptionSpec.builder("-o", "--output").paramLabel("FORMAT").type(String.class)
+                .defaultValue("table").completionCandidates(List.of("table", "wide", "json", "yaml", "name",
+                        "jsonpath=", "custom-columns="))
+                .description("Output format: table, wide, json, yaml, name, jsonpath=TEMPLATE or "
+                        + "custom-columns=HEADER:PATH,...; wide adds the namespace, the first interaction time, the "
+                        + "number of recorded interactions and the last one; json and yaml list every recorded "
+                        + "interaction, and the paths of jsonpath and custom-columns read that form (.name, "
+                        + ".interactor, .interactions[*].user...)")
                 .build());
+        KubectlPi.flag(spec, "Print the table without its header line", false, "--no-headers");
+        KubectlPi.flag(spec, "After listing the pods, print each change to them as it happens (until Ctrl-C or the "
+                + "end of the server's watch)", false, "-w", "--watch");
         return spec;
     }
 
-    private Output output() {
-        return spec.findOption("--output").getValue();
+    @Override
+    void validate() {
+        super.validate();
+        printer = Printer.parse(spec.findOption("--output").getValue());
+    }
+
+    private boolean headers() {
+        return !Boolean.TRUE.equals(spec.findOption("--no-headers").getValue());
+    }
+
+    @Override
+    boolean watching() {
+        return Boolean.TRUE.equals(spec.findOption("--watch").getValue());
     }
 
     @Override
     void run(Pods api, String namespace, List<PodMeta> pods) {
-        Output output = output();
         List<PodRow> rows = new ArrayList<>(pods.size());
         for (PodMeta pod : pods) {
-            PodRow row = PodRow.of(pod, keys, output.showsHistory());
-            if (row.historyProblem() != null) {
-                warning(row);
-            }
-            rows.add(row);
+            rows.add(row(pod));
         }
-        if (rows.isEmpty() && (output == Output.table || output == Output.wide)) {
+        if (rows.isEmpty() && !printer.isDocument()) {
             return; // every named pod failed, and each said why
         }
-        io.out().print(output.render(rows, flags.allNamespaces(), io.clock().instant()));
+        io.out().print(printer.render(rows, flags.allNamespaces(), io.clock().instant(), headers()));
+    }
+
+    /**
+     * {@code -w}: the pods as they are, then every change, one row (or object) each, printed as it arrives; the
+     * table's header once. Named pods are picked out of the namespace's events.
+     */
+    @Override
+    void watch(Pods api, String namespace) {
+        Set<String> names = Set.copyOf(names());
+        boolean[] first = {headers()};
+        api.watch(flags.allNamespaces() ? null : namespace, flags.selector(), (type, pod) -> {
+            if (!names.isEmpty() && !names.contains(pod.name())) {
+                return;
+            }
+            PodRow row = row(pod);
+            String text = printer.output() == Output.json || printer.output() == Output.yaml
+                    ? printer.output().render(List.of(row), flags.allNamespaces(), io.clock().instant())
+                    : printer.render(List.of(row), flags.allNamespaces(), io.clock().instant(), first[0]);
+            first[0] = false;
+            io.out().print(text);
+            io.out().flush();
+        });
+    }
+
+    private PodRow row(PodMeta pod) {
+        PodRow row = PodRow.of(pod, keys, printer.showsHistory());
+        if (row.historyProblem() != null) {
+            warning(row);
+        }
+        return row;
     }
 
     /**
@@ -60,10 +104,8 @@ final class GetCommand extends PodCommand {
 
     @Override
     void noPods(String namespace) {
-        Output output = output();
-        if (output == Output.json || output == Output.yaml) {
-            // scripts get an empty list
-            io.out().print(output.render(List.of(), flags.allNamespaces(), io.clock().instant()));
+        if (printer.isDocument()) { // scripts get an empty list
+            io.out().print(printer.render(List.of(), flags.allNamespaces(), io.clock().instant(), headers()));
         } else {
             super.noPods(namespace);
         }

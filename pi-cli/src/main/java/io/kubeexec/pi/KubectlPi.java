@@ -71,6 +71,11 @@ public final class KubectlPi {
             return bool("--all-namespaces");
         }
 
+        String selector() {
+            String selector = string("--selector");
+            return selector == null || selector.isEmpty() ? null : selector;
+        }
+
         String duration() {
             return string("--duration");
         }
@@ -161,6 +166,8 @@ public final class KubectlPi {
         flag(root, "If present, select all pods under specified namespace (and ignore any given pod name)",
                 true, "-a", "--all");
         flag(root, "If present, select the pods of all namespaces", true, "-A", "--all-namespaces");
+        inherited(root, "SELECTOR", "Selector (label query) to filter on, as kubectl's: -l key1=value1,key2!=value2,"
+                + "key3 in (a,b)", "-l", "--selector");
         root.addOption(OptionSpec.builder("-d", "--duration").scopeType(ScopeType.INHERIT).paramLabel("DURATION")
                 .type(String.class).defaultValue(DEFAULT_DURATION)
                 .description("A relative duration such as 90s, 30m, 1h30m or 1d, default to " + DEFAULT_DURATION)
@@ -284,6 +291,9 @@ public final class KubectlPi {
     public static int run(String[] args, Io io) {
         Trace.mark("run");
         try {
+            if (args.length > 0 && args[0].equals("__complete")) {
+                return Complete.run(List.of(args).subList(1, args.length), io);
+            }
             CommandLine cl = commandLine(io, args);
             Trace.mark("command line model built");
             return cl.execute(args);

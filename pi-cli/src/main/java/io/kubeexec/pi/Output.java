@@ -31,6 +31,11 @@ public enum Output {
      * {@code wide}'s age of the last interaction is counted from.
      */
     public String render(List<PodRow> rows, boolean allNamespaces, Instant now) {
+        return render(rows, allNamespaces, now, true);
+    }
+
+    /** As above; {@code headers} false drops the table's header line ({@code --no-headers}). */
+    public String render(List<PodRow> rows, boolean allNamespaces, Instant now, boolean headers) {
         switch (this) {
             case json:
                 return Json.writePretty(document(rows)) + "\n";
@@ -55,7 +60,9 @@ public enum Output {
                     header.add("INTERACTIONS");
                     header.add("LAST-INTERACTION");
                 }
-                lines.add(header);
+                if (headers) {
+                    lines.add(header);
+                }
                 for (PodRow r : rows) {
                     List<String> line = new ArrayList<>();
                     if (namespace) {
@@ -89,7 +96,7 @@ public enum Output {
         return cell.toString();
     }
 
-    private static Map<String, Object> document(List<PodRow> rows) {
+    static Map<String, Object> document(List<PodRow> rows) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("kind", LIST_KIND);
         List<Object> items = new ArrayList<>();

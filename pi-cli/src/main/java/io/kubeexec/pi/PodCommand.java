@@ -2,7 +2,6 @@ package io.kubeexec.pi;
 
 import io.kubeexec.contract.PodKeys;
 import io.kubeexec.pi.kube.KubeException;
-import io.kubeexec.pi.kube.PodApi.PodMeta;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * What {@code get} and {@code extend} share: the pod selection. Named pods are fetched one by one, and a pod that
  * cannot be fetched is reported on stderr without stopping the others; no names (or {@code --all}) means every pod
- * of the namespace, and {@code -A} every pod of every namespace.
+ * of the namespace, and {@code -A} every pod of every namespace; {@code -l} keeps those its label selector matches.
  */
 abstract class PodCommand implements Callable<Integer> {
 
@@ -46,6 +45,10 @@ abstract class PodCommand implements Callable<Integer> {
         validate();
         try (Connector.Connection connection = io.connector().connect(flags.connection())) {
             String namespace = connection.namespace();
+            if (watching()) {
+                watch(connection.pods(), namespace);
+                return failed ? 1 : 0;
+            }
             List<PodMeta> pods = select(connection.pods(), namespace);
             Trace.mark("pods fetched");
             if (pods != null) {
@@ -62,15 +65,27 @@ abstract class PodCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "a resource cannot be retrieved by name across all namespaces; drop -A or the pod names");
         }
+        if (flags.selector() != null && !names().isEmpty() && !flags.all()) {
+            throw new IllegalArgumentException("name cannot be provided when a selector is specified");
+        }
     }
 
     abstract void run(Pods api, String namespace, List<PodMeta> pods);
+
+    /** Whether the command follows changes ({@code get -w}) rather than acting once. */
+    boolean watching() {
+        return false;
+    }
+
+    void watch(Pods api, String namespace) {
+        throw new UnsupportedOperationException("watch");
+    }
 
     /** The selected pods, or null when nothing could be listed (the error is already reported). */
     private List<PodMeta> select(Pods api, String namespace) {
         List<String> names = names();
         if (flags.all() || flags.allNamespaces() || names.isEmpty()) {
-            List<PodMeta> pods = api.list(flags.allNamespaces() ? null : namespace);
+            List<PodMeta> pods = api.list(flags.allNamespaces() ? null : namespace, flags.selector());
             if (pods.isEmpty()) {
                 noPods(namespace);
                 return null;

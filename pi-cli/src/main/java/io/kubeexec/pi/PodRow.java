@@ -3,7 +3,6 @@ package io.kubeexec.pi;
 import io.kubeexec.contract.GoTime;
 import io.kubeexec.contract.InteractedPod;
 import io.kubeexec.contract.PodKeys;
-import io.kubeexec.pi.kube.PodApi.PodMeta;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

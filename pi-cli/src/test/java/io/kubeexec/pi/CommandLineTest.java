@@ -117,7 +117,8 @@ class CommandLineTest {
         FakeCluster.Result r = cluster.run("get", "-o", "xml");
 
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).startsWith("Error: Invalid value for option '--output'");
+        assertThat(r.err()).isEqualTo("Error: unable to match a printer suitable for the output format \"xml\", "
+                + "allowed formats are: custom-columns,json,jsonpath,name,table,wide,yaml\n");
         assertThat(cluster.calls).isEmpty();
     }
 

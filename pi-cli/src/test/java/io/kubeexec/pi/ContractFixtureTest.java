@@ -8,7 +8,6 @@ import io.kubeexec.contract.InteractedPod;
 import io.kubeexec.contract.PodInteractions;
 import io.kubeexec.contract.PodKeys;
 import io.kubeexec.pi.json.Json;
-import io.kubeexec.pi.kube.PodApi.PodMeta;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;

@@ -2,7 +2,6 @@ package io.kubeexec.pi;
 
 import io.kubeexec.pi.kube.ConnectionFlags;
 import io.kubeexec.pi.kube.KubeException;
-import io.kubeexec.pi.kube.PodApi.PodMeta;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.io.StringReader;
@@ -46,15 +45,43 @@ final class FakeCluster implements Pods, Connector {
     }
 
     @Override
-    public List<PodMeta> list(String namespace) {
-        calls.add("list " + (namespace == null ? "*" : namespace));
+    public List<PodMeta> list(String namespace, String selector) {
+        calls.add("list " + (namespace == null ? "*" : namespace) + (selector == null ? "" : " -l " + selector));
         List<PodMeta> out = new ArrayList<>();
         for (PodMeta p : pods.values()) {
-            if (namespace == null || p.namespace().equals(namespace)) {
+            if ((namespace == null || p.namespace().equals(namespace)) && matches(selector, p)) {
                 out.add(p);
             }
         }
         return out;
+    }
+
+    /** Equality selectors only ({@code a=b,c=d}); the real API server's are tested through kubectl. */
+    private static boolean matches(String selector, PodMeta pod) {
+        if (selector == null) {
+            return true;
+        }
+        for (String term : selector.split(",")) {
+            String[] kv = term.split("=", 2);
+            if (!kv[1].equals(pod.labels().get(kv[0]))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public List<String> namespaces() {
+        return pods.values().stream().map(PodMeta::namespace).distinct().toList();
+    }
+
+    /** The pods as they are, each as ADDED, then the watch ends. */
+    @Override
+    public void watch(String namespace, String selector, java.util.function.BiConsumer<String, PodMeta> events) {
+        calls.add("watch " + (namespace == null ? "*" : namespace));
+        for (PodMeta p : list(namespace, selector)) {
+            events.accept("ADDED", p);
+        }
     }
 
     @Override

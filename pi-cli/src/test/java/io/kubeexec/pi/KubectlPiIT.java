@@ -384,6 +384,80 @@ class KubectlPiIT {
         return r.out();
     }
 
+    @Test
+    @Order(30)
+    void aLabelSelectorAndNoHeadersWorkAsInKubectl() throws Exception {
+        Result plain = run("", List.of(), "kubectl", "pi", "get", "-l", "app=plain", "--no-headers");
+        Result notPlain = run("", List.of(), "kubectl", "pi", "get", "--selector", "app notin (plain)", "-o", "name");
+
+        assertThat(plain.exit()).as(plain.err()).isZero();
+        assertThat(plain.out()).isEqualTo("db\t\t\t\t\t\n");
+        assertThat(notPlain.exit()).as(notPlain.err()).isZero();
+        assertThat(notPlain.out()).isEqualTo("pod/prompted\npod/web-0\npod/web-1\n");
+    }
+
+    @Test
+    @Order(31)
+    void jsonpathAndCustomColumnsReadTheJsonForm() throws Exception {
+        Result path = run("", List.of(), "kubectl", "pi", "get", "web-0", "web-1",
+                "-o", "jsonpath={range .items[*]}{.name}={.interactor}{\"\\n\"}{end}");
+        Result columns = run("", List.of(), "kubectl", "pi", "get", "-n", "pi-other",
+                "-o", "custom-columns=POD:.name,LAST-USER:.interactions[2].user,KINDS:.interactions[*].kind");
+        Result refused = run("", List.of(), "kubectl", "pi", "get", "-o", "go-template={{.name}}");
+
+        assertThat(path.exit()).as(path.err()).isZero();
+        assertThat(path.out()).isEqualTo("web-0=alice\nweb-1=bob\n");
+        assertThat(columns.exit()).as(columns.err()).isZero();
+        assertThat(columns.out()).isEqualTo("POD   LAST-USER                      KINDS\n"
+                + "api   system:serviceaccount:ci:bot   exec,cp,portforward\n");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).startsWith("Error: unable to match a printer suitable for the output format");
+    }
+
+    @Test
+    @Order(32)
+    void watchPrintsEachChangeAsItHappensUntilCtrlC() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("kubectl", "pi", "get", "-w", "-l", "app=watched", "--no-headers",
+                "-o", "custom-columns=POD:.name,USER:.interactor").directory(dir.toFile());
+        Path bin = Path.of(System.getProperty("kubectl.pi.launcher", "../bin/kubectl-pi")).toAbsolutePath().getParent();
+        pb.environment().put("PATH", bin + File.pathSeparator + System.getenv("PATH"));
+        pb.environment().put("KUBECONFIG", kubeconfig.toString());
+        Process watch = pb.start();
+        java.io.BufferedReader lines = new java.io.BufferedReader(
+                new java.io.InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> err = read(watch.getErrorStream());
+        try {
+            String watched = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: watched\n  namespace: pi-it\n"
+                    + "  labels:\n    app: watched\nspec:\n  containers:\n  - name: c\n    image: nginx\n";
+            assertThat(run(watched, List.of(), "kubectl", "apply", "-f", "-").exit()).isZero();
+            assertThat(lines.readLine()).as("the new pod, as it is created").isEqualTo("watched   <none>");
+            assertThat(run("", List.of(), "kubectl", "label", "pod", "watched", "box.com/podInteractorUsername=eve")
+                    .exit()).isZero();
+            assertThat(lines.readLine()).as("its change").isEqualTo("watched   eve");
+        } finally {
+            // Ctrl-C: kubectl has exec'd the plugin, whose launcher has exec'd the JVM, so the pid is the JVM's.
+            new ProcessBuilder("kill", "-INT", Long.toString(watch.pid())).start().waitFor();
+            assertThat(watch.waitFor(30, TimeUnit.SECONDS)).as("ended by SIGINT").isTrue();
+        }
+        assertThat(watch.exitValue()).as(err.join()).isEqualTo(130);
+    }
+
+    @Test
+    @Order(33)
+    void kubectlCompletesThePluginsCommandsFlagsNamespacesAndPods() throws Exception {
+        Result commands = run("", List.of(), "kubectl", "__complete", "pi", "");
+        Result flags = run("", List.of(), "kubectl", "__complete", "pi", "get", "--sel");
+        Result namespaces = run("", List.of(), "kubectl", "__complete", "pi", "get", "-n", "pi-o");
+        Result pods = run("", List.of(), "kubectl", "__complete", "pi", "extend", "-n", "pi-it", "web");
+
+        assertThat(commands.out()).isEqualTo("get\nextend\ncompletion\n:4\n");
+        assertThat(flags.out()).isEqualTo("--selector\n:4\n");
+        assertThat(namespaces.out()).as(namespaces.err()).isEqualTo("pi-other\n:4\n");
+        assertThat(pods.out()).isEqualTo("web-0\nweb-1\n:4\n");
+        assertThat(pods.err()).as("kubectl found the completion executable next to the plugin")
+                .contains("kubectl_complete-pi");
+    }
+
     record Result(int exit, String out, String err) {
     }
 

@@ -49,6 +49,27 @@ class ProductJarIT {
         assertThat(offending).as("entries of " + JAR).isEmpty();
     }
 
+    /**
+     * The host-name check is the JDK's checker called directly (the jar's manifest exports it): its trust manager's
+     * route would parse the whole cacerts file first (AnchorCertificates), 70 to 200 ms of a run here. The training
+     * run makes real handshakes, with a CA of its own, as a kubeconfig's.
+     */
+    @Test
+    void handshakesCheckTheHostNameWithoutReadingTheJdksCacerts() throws Exception {
+        Path log = cacheDir.resolve("classes.log");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xlog:class+load=info:file=" + log, "-jar", JAR.toString(), "__train", TRAINING_JAR.toString())
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+
+        String classes = Files.readString(log);
+        assertThat(classes).contains("sun.security.util.HostnameChecker ").contains("Tls$JdkIdentity ")
+                .doesNotContain("sun.security.util.AnchorCertificates ");
+    }
+
     @Test
     void theTrainingJarHoldsTheRigAndItsThrowAwayKeys() throws IOException {
         List<String> names = new ArrayList<>();

@@ -34,7 +34,10 @@ import io.kubeexec.controller.tls.ClientCertificateTrust;
 import io.kubeexec.controller.pending.LedgerPolicy;
 import io.kubeexec.controller.pending.PendingWork;
 import io.kubeexec.controller.pending.UnrecordableGate;
+import io.kubeexec.controller.kube.SelfManagedCertificates;
 import io.kubeexec.controller.tls.ReloadingKeyManager;
+import io.kubeexec.controller.tls.SecretKeyManager;
+import io.kubeexec.controller.tls.ServingKeyManager;
 import io.kubeexec.controller.work.WorkQueue;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -57,7 +60,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -113,10 +118,31 @@ public class ControllerConfiguration implements CamelConfiguration {
         LeaderElection leadership = settings.leaderElect()
                 ? LeaderElection.start(client, settings.leaseNamespace(), instance)
                 : LeaderElection.always();
+        metrics.queueCapacity(WorkQueue.interact.name(), settings.interactQueueSize());
+        metrics.queueCapacity(WorkQueue.extend.name(), settings.extendQueueSize());
+        metrics.gauge("ready", () -> health.ready() ? 1 : 0);
+        metrics.gauge("leader", () -> leadership.getAsBoolean() ? 1 : 0);
 
         bind(context, "clock", clock);
         bind(context, "kubernetesClient", client);
-        ReloadingKeyManager keyPair = new ReloadingKeyManager(settings.certPath(), settings.keyPath(), clock);
+        ServingKeyManager keyPair;
+        PeerTrust peerTrust;
+        if (settings.selfManagedCertificates()) {
+            SecretKeyManager fromSecret = new SecretKeyManager();
+            SelfManagedCertificates certificates = selfManagedCertificates(client, settings, clock, fromSecret);
+            health.requireCertificate(certificates::ready, certificates::notReadyReason);
+            keyPair = fromSecret;
+            peerTrust = new PeerTrust(() -> {
+                List<X509Certificate> anchors = new ArrayList<>(certificates.trustedCas());
+                fromSecret.served().ifPresent(anchors::add);
+                return anchors;
+            }, "the Secret " + settings.certificateSecret());
+        } else {
+            keyPair = new ReloadingKeyManager(settings.certPath(), settings.keyPath(), clock);
+            peerTrust = new PeerTrust(settings.certPath());
+        }
+        metrics.certificateExpiry(() -> keyPair.served()
+                .map(certificate -> certificate.getNotAfter().toInstant().getEpochSecond()).orElse(0L));
         bind(context, "tls", tls(keyPair, settings, clock));
         bind(context, "health", health);
         bind(context, "undertow", new WebhookUndertowComponent(settings.maxBodyBytes(), settings.requestTimeout(),
@@ -150,20 +176,24 @@ public class ControllerConfiguration implements CamelConfiguration {
         }
 
         PeerHandover handover = settings.handoverPeers().isEmpty() ? null : new PeerHandover(settings.handoverPeers(),
-                handoverTls(keyPair, settings), instance, clock);
+                handoverTls(keyPair, peerTrust), instance, clock);
         context.getManagementStrategy().addEventNotifier(new Lifecycle(health, leadership, settings,
-                new DrainWatch(context, pending, handover, metrics, clock), () -> {
-                    ledgerPolicy.holdDrainWhileWorkIsPending(context);
-                }, pending::close));
+                new DrainWatch(context, pending, handover, metrics, clock),
+                () -> ledgerPolicy.holdDrainWhileWorkIsPending(context), pending::close));
         LOG.info("kube-exec-controller on port {}: ttl={}s, scan every {}, queues interact={} extend={}, "
                         + "allowlist={} (never tracked: kube-system, {}), dry-run={}, evict-bare-pods={}, leader-elect={}, "
-                        + "on-unrecordable={} after {}, max-pending={}, handover-peers={}, client certificates required: {}",
+                        + "on-unrecordable={} after {}, max-pending={}, handover-peers={}, client certificates required: {}, "
+                        + "certificate: {}",
                 settings.port(), settings.ttl().toSeconds(), settings.raw().get(Flag.SCAN_INTERVAL),
                 settings.interactQueueSize(), settings.extendQueueSize(), settings.namespaceAllowlist(),
                 settings.controllerNamespace(),
                 settings.dryRun(), settings.evictBarePods(), settings.leaderElect(),
                 settings.denyWhenUnrecordable() ? "deny" : "allow", settings.raw().get(Flag.UNRECORDABLE_AFTER),
-                settings.maxPending(), settings.handoverPeers(), settings.clientCaPath().map(p -> "yes, signed by " + p).orElse("no"));
+                settings.maxPending(), settings.handoverPeers(),
+                settings.clientCaPath().map(p -> "yes, signed by " + p).orElse("no"),
+                settings.selfManagedCertificates() ? "self-managed in the Secret " + settings.controllerNamespace()
+                        + "/" + settings.certificateSecret() + ", caBundle of " + settings.webhookConfiguration()
+                        : settings.certPath());
     }
 
     private static long queueDepth(CamelContext context, String queue) {
@@ -222,18 +252,32 @@ public class ControllerConfiguration implements CamelConfiguration {
         }
     }
 
+    /**
+     * Self-managed certificates (-certificate-secret): read from the Secret now and every -certificate-refresh. The
+     * certificate issuer is loaded only here, so a start with certificate files does not pay for it.
+     */
+    private static SelfManagedCertificates selfManagedCertificates(KubernetesClient client, Settings settings,
+            Clock clock, SecretKeyManager keyManager) {
+        SelfManagedCertificates certificates = new SelfManagedCertificates(client, settings.controllerNamespace(),
+                settings.certificateSecret(), settings.webhookConfiguration(),
+                SelfManagedCertificates.dnsNames(settings.serviceName(), settings.controllerNamespace()),
+                settings.certificateRefresh(), clock, keyManager);
+        certificates.start();
+        return certificates;
+    }
+
     /** The hand-over's client: this replica's key pair as client certificate, trusting peers by certificate. */
-    private static SSLContext handoverTls(ReloadingKeyManager keyPair, Settings settings) {
+    private static SSLContext handoverTls(ServingKeyManager keyPair, PeerTrust peerTrust) {
         try {
             SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(new KeyManager[] {keyPair}, new TrustManager[] {new PeerTrust(settings.certPath())}, null);
+            tls.init(new KeyManager[] {keyPair}, new TrustManager[] {peerTrust}, null);
             return tls;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS for the hand-over: " + e.getMessage(), e);
         }
     }
 
-    static SSLContextParameters tls(ReloadingKeyManager keyManager, Settings settings, Clock clock) {
+    static SSLContextParameters tls(ServingKeyManager keyManager, Settings settings, Clock clock) {
         KeyManagersParameters keyManagers = new KeyManagersParameters() {
             @Override
             public KeyManager[] createKeyManagers() {

@@ -11,8 +11,8 @@ import java.util.Optional;
  */
 public enum Flag {
     API_SERVER("api-server", "URL of the Kubernetes API server; overrides the in-cluster/kubeconfig address"),
-    CERT_PATH("cert-path", "PEM-encoded TLS certificate (chain) (required)"),
-    KEY_PATH("key-path", "PEM-encoded unencrypted private key: PKCS#1, PKCS#8 or EC (required)"),
+    CERT_PATH("cert-path", "PEM-encoded TLS certificate (chain) (required without -certificate-secret)"),
+    KEY_PATH("key-path", "PEM-encoded unencrypted private key: PKCS#1, PKCS#8 or EC (required without -certificate-secret)"),
     EXTEND_CHAN_SIZE("extend-chan-size", "capacity of the extend queue"),
     INTERACT_CHAN_SIZE("interact-chan-size", "capacity of the interact queue"),
     LOG_LEVEL("log-level", "debug, info, warn or error"),
@@ -56,7 +56,15 @@ public enum Flag {
     UNRECORDABLE_AFTER("unrecordable-after",
             "how long the oldest unrecorded interaction may wait before -on-unrecordable=deny denies (Go duration)"),
     HANDOVER_PEERS("handover-peers", "replicas that take over unrecorded work at shutdown: comma-separated"
-            + " https://host:port URLs or DNS names (name[:port], e.g. a headless Service); this process is left out");
+            + " https://host:port URLs or DNS names (name[:port], e.g. a headless Service); this process is left out"),
+    CERTIFICATE_SECRET("certificate-secret", "Secret of the controller's namespace in which it keeps its own CA and"
+            + " serving certificate, renewed before expiry, instead of -cert-path and -key-path; empty: the files"),
+    WEBHOOK_CONFIGURATION("webhook-configuration",
+            "ValidatingWebhookConfiguration whose caBundle -certificate-secret keeps trusting its CA"),
+    SERVICE_NAME("service-name", "the webhook's Service: -certificate-secret's certificate is for NAME, NAME.NS,"
+            + " NAME.NS.svc and NAME.NS.svc.cluster.local (NS: -controller-namespace)"),
+    CERTIFICATE_REFRESH("certificate-refresh", "how often every replica re-reads -certificate-secret and re-checks the"
+            + " caBundle; each step of a rotation waits three times this (Go duration)");
 
     private final String flagName;
     private final String usage;

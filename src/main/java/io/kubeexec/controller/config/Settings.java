@@ -60,6 +60,10 @@ public record Settings(
         boolean denyWhenUnrecordable,
         Duration unrecordableAfter,
         HandoverPeers handoverPeers,
+        String certificateSecret,
+        String webhookConfiguration,
+        String serviceName,
+        Duration certificateRefresh,
         Map<Flag, String> raw) {
 
     private static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error");
@@ -135,10 +139,23 @@ public record Settings(
                     NamespaceExemption.DEFAULT_CONTROLLER_NAMESPACE);
         }
         integer(Flag.MAX_PENDING, raw, 1, 10_000_000); // read by maxPending(): valid before anything starts
+        String certificateSecret = raw.get(Flag.CERTIFICATE_SECRET).trim();
+        boolean selfManaged = !certificateSecret.isEmpty();
+        if (selfManaged) {
+            if (!raw.get(Flag.CERT_PATH).isBlank() || !raw.get(Flag.KEY_PATH).isBlank()) {
+                throw new InvalidSettingException("-certificate-secret and -cert-path/-key-path exclude each other:"
+                        + " give the Secret (self-managed certificates) or the two files");
+            }
+            objectName(Flag.CERTIFICATE_SECRET, raw);
+        }
+        Duration certificateRefresh = duration(Flag.CERTIFICATE_REFRESH, raw);
+        if (certificateRefresh.toMillis() < 1000) {
+            throw invalid(Flag.CERTIFICATE_REFRESH, raw, "must be at least 1s");
+        }
         return new Settings(
                 apiServer,
-                readableFile(Flag.CERT_PATH, raw),
-                readableFile(Flag.KEY_PATH, raw),
+                selfManaged ? null : readableFile(Flag.CERT_PATH, raw),
+                selfManaged ? null : readableFile(Flag.KEY_PATH, raw),
                 (int) integer(Flag.EXTEND_CHAN_SIZE, raw, 1, 1_000_000),
                 (int) integer(Flag.INTERACT_CHAN_SIZE, raw, 1, 1_000_000),
                 logLevel,
@@ -173,7 +190,16 @@ public record Settings(
                 onUnrecordable.equals("deny"),
                 unrecordableAfter,
                 handoverPeers,
+                certificateSecret,
+                objectName(Flag.WEBHOOK_CONFIGURATION, raw),
+                objectName(Flag.SERVICE_NAME, raw),
+                certificateRefresh,
                 Map.copyOf(raw));
+    }
+
+    /** True with -certificate-secret: the controller keeps its own certificates; certPath and keyPath are null. */
+    public boolean selfManagedCertificates() {
+        return !certificateSecret.isEmpty();
     }
 
     /**
@@ -242,6 +268,15 @@ public record Settings(
             throw invalid(flag, raw, "is not a directory");
         }
         return dir;
+    }
+
+    /** A Kubernetes object name (DNS subdomain). */
+    private static String objectName(Flag flag, Map<Flag, String> raw) {
+        String name = raw.get(flag).trim();
+        if (!name.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+            throw invalid(flag, raw, "must be a Kubernetes object name (lower-case letters, digits, '-', '.')");
+        }
+        return name;
     }
 
     private static Set<String> list(Flag flag, Map<Flag, String> raw) {

@@ -24,14 +24,28 @@ import javax.net.ssl.X509TrustManager;
  * issued by a CA in the {@code ca.crt} next to it (the Secret a cert-manager Certificate writes, mounted by every
  * replica), so a peer that reloaded a renewed certificate before this one is still trusted. Peers are reached by
  * address (a headless Service's endpoints), which the certificate does not name, so host names are not checked:
- * the trust is the certificate itself. Both files are read at each hand-over, so a rotation is always seen.
+ * the trust is the certificate itself. Both files are read at each hand-over, so a rotation is always seen. With
+ * self-managed certificates (-certificate-secret) the anchors are the CAs the Secret holds, current and rotating.
  */
 public final class PeerTrust extends X509ExtendedTrustManager {
 
-    private final Path certPath;
+    /** The certificates to trust, asked at each hand-over. */
+    @FunctionalInterface
+    public interface Anchors {
+        List<X509Certificate> get() throws CertificateException;
+    }
 
+    private final Anchors anchors;
+    private final String source;
+
+    /** Trusts this replica's certificate file and the {@code ca.crt} beside it. */
     public PeerTrust(Path certPath) {
-        this.certPath = certPath;
+        this(() -> fromFiles(certPath), certPath.toString());
+    }
+
+    public PeerTrust(Anchors anchors, String source) {
+        this.anchors = anchors;
+        this.source = source;
     }
 
     @Override
@@ -74,8 +88,13 @@ public final class PeerTrust extends X509ExtendedTrustManager {
         return new X509Certificate[0];
     }
 
-    /** The certificates trusted now: this replica's chain, and the CAs beside it. */
+    /** The certificates trusted now. */
     List<X509Certificate> anchors() throws CertificateException {
+        return anchors.get();
+    }
+
+    /** This replica's chain, and the CAs beside it. */
+    private static List<X509Certificate> fromFiles(Path certPath) throws CertificateException {
         List<X509Certificate> anchors = new ArrayList<>(read(certPath));
         Path ca = certPath.resolveSibling("ca.crt");
         if (Files.isReadable(ca)) {
@@ -88,8 +107,13 @@ public final class PeerTrust extends X509ExtendedTrustManager {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
+            List<X509Certificate> anchors = anchors();
+            if (anchors.isEmpty()) {
+                // The JDK would throw a RuntimeException for an empty trust store.
+                throw new CertificateException("nothing to trust the peers by in " + source + " yet");
+            }
             int i = 0;
-            for (X509Certificate anchor : anchors()) {
+            for (X509Certificate anchor : anchors) {
                 store.setCertificateEntry("anchor-" + i++, anchor);
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
@@ -101,7 +125,7 @@ public final class PeerTrust extends X509ExtendedTrustManager {
             }
             throw new CertificateException("no X509 trust manager available");
         } catch (GeneralSecurityException | IOException e) {
-            throw new CertificateException("cannot build the peers' trust from " + certPath + ": " + e.getMessage(), e);
+            throw new CertificateException("cannot build the peers' trust from " + source + ": " + e.getMessage(), e);
         }
     }
 

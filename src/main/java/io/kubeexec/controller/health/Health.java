@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Liveness and readiness. Ready means: the routes have started (so the listener that answers this is up), the
@@ -31,6 +33,8 @@ public final class Health {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean apiAnswered = new AtomicBoolean();
     private final AtomicReference<CompletableFuture<Boolean>> inFlight = new AtomicReference<>();
+    private volatile BooleanSupplier certificateReady = () -> true;
+    private volatile Supplier<String> certificateReason = () -> "";
 
     /** {@code apiCheck} asks the API server something cheap (its version) and throws when it does not answer. */
     public Health(Runnable apiCheck) {
@@ -45,6 +49,15 @@ public final class Health {
     /** Asks the API server now, before the routes are up, so that its first answer is there when they are. */
     public void checkApiNow() {
         checkApi();
+    }
+
+    /**
+     * Self-managed certificates: not ready until {@code ready} (the Secret's certificate served, and its CA in the
+     * webhook configuration's caBundle), which then stays true.
+     */
+    public void requireCertificate(BooleanSupplier ready, Supplier<String> reason) {
+        this.certificateReady = ready;
+        this.certificateReason = reason;
     }
 
     public void markDraining() {
@@ -63,6 +76,11 @@ public final class Health {
         return new Answer(200, "{\"status\":\"UP\"}");
     }
 
+    /** Whether the readiness probe answers 200 now, without waiting for a check in flight (the metric's view). */
+    public boolean ready() {
+        return started.get() && !draining.get() && apiAnswered.get();
+    }
+
     public Answer readiness(String method) {
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
             return notAllowed(method);
@@ -75,6 +93,10 @@ public final class Health {
         }
         if (!apiAnswered.get() && !awaitApi()) {
             return new Answer(503, "{\"status\":\"DOWN\",\"reason\":\"the Kubernetes API server has not answered yet\"}");
+        }
+        if (!certificateReady.getAsBoolean()) {
+            return new Answer(503, "{\"status\":\"DOWN\",\"reason\":\""
+                    + certificateReason.get().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
         }
         return new Answer(200, "{\"status\":\"UP\"}");
     }

@@ -50,6 +50,10 @@ public final class EvictionScan {
     private final BooleanSupplier isLeader;
     private final Clock clock;
     private final Metrics metrics;
+    /** The pods a PodDisruptionBudget refused at their last attempt, by UID, for the metric. */
+    private final Set<String> blocked = new HashSet<>();
+    /** The earliest eviction time the scan in progress has seen (the scan never runs twice at once). */
+    private Instant earliestEviction;
 
     public EvictionScan(KubernetesClient client, PodKeys keys, NamespaceExemption exemption, EvictionSchedule schedule,
             Evictor evictor, PodEvents events, Duration scanInterval, Duration maxExtension, BooleanSupplier isLeader,
@@ -70,6 +74,7 @@ public final class EvictionScan {
     /** Lists the interacted pods and evicts the due ones; returns the Events to announce and the evicted pods. */
     public ScanResult scan() {
         if (!isLeader.getAsBoolean()) {
+            metrics.notScanning();
             return ScanResult.NOTHING;
         }
         long started = System.nanoTime();
@@ -94,6 +99,8 @@ public final class EvictionScan {
             return ScanResult.NOTHING;
         }
         Instant now = clock.instant();
+        earliestEviction = null;
+        long tracked = 0;
         List<PodEvent> announcements = new ArrayList<>();
         List<EvictedPod> evicted = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -103,6 +110,7 @@ public final class EvictionScan {
             if (exemption.isExempt(ref.namespace()) || pod.getMetadata().getDeletionTimestamp() != null) {
                 continue;
             }
+            tracked++;
             try {
                 announcements.addAll(consider(pod, ref, now, evicted));
             } catch (RuntimeException e) {
@@ -113,6 +121,9 @@ public final class EvictionScan {
         }
         backoff.forgetAllBut(seen);
         once.forgetAllBut(seen);
+        blocked.retainAll(seen);
+        metrics.scanned(now.getEpochSecond(), tracked - evicted.size(),
+                earliestEviction == null ? 0 : earliestEviction.getEpochSecond(), blocked.size());
         return new ScanResult(List.copyOf(announcements), List.copyOf(evicted));
     }
 
@@ -133,6 +144,9 @@ public final class EvictionScan {
             return List.of();
         }
         InteractedPod interacted = state.get();
+        if (earliestEviction == null || interacted.evictionTime().isBefore(earliestEviction)) {
+            earliestEviction = interacted.evictionTime();
+        }
         boolean hasOwner = pod.getMetadata().getOwnerReferences() != null
                 && !pod.getMetadata().getOwnerReferences().isEmpty();
         switch (schedule.decide(interacted, hasOwner, now)) {
@@ -160,19 +174,22 @@ public final class EvictionScan {
         switch (outcome.result()) {
             case EVICTED:
                 backoff.succeeded(ref.uid());
+                blocked.remove(ref.uid());
                 LOG.info("pod={} user={}: evicted, TTL expired at {}", where, interacted.interactor(),
                         interacted.evictionTime());
                 evicted.add(new EvictedPod(ref, interacted.interactor(), interacted.evictionTime()));
                 return List.of(events.evicted(ref, interacted.evictionTime()));
             case GONE:
                 backoff.succeeded(ref.uid());
+                blocked.remove(ref.uid());
                 LOG.info("pod={}: already gone, nothing to evict", where);
                 return List.of();
             case BLOCKED:
-                EvictionBackoff.Retry blocked = backoff.failed(ref.uid(), now);
+                blocked.add(ref.uid());
+                EvictionBackoff.Retry retry = backoff.failed(ref.uid(), now);
                 LOG.warn("pod={}: eviction blocked by a PodDisruptionBudget, retry #{} after {}: {}", where,
-                        blocked.failures(), blocked.next(), outcome.detail());
-                return blocked.failures() == 1
+                        retry.failures(), retry.next(), outcome.detail());
+                return retry.failures() == 1
                         ? List.of(events.blockedByDisruptionBudget(ref, outcome.detail()))
                         : List.of();
             default:

@@ -21,10 +21,16 @@ public final class Metrics {
     private final SortedMap<String, LongAdder> counters = new ConcurrentSkipListMap<>();
     private final SortedMap<String, LongSupplier> gauges = new ConcurrentSkipListMap<>();
     private final Histogram admissionLatency = new Histogram("admission_duration_seconds",
-            "Time to decide an AdmissionReview.", 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1);
+            "Time to decide an AdmissionReview.", 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1,
+            2.5, 5); // up to the webhooks' timeoutSeconds (5), which an alert compares the p99 with
     private final Histogram scanDuration = new Histogram("eviction_scan_duration_seconds",
             "Time of one eviction scan: the LIST of interacted pods and the evictions due.",
             0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
+
+    private final AtomicLong scanLastSuccess = new AtomicLong();
+    private final AtomicLong tracked = new AtomicLong();
+    private final AtomicLong nextEviction = new AtomicLong();
+    private final AtomicLong blocked = new AtomicLong();
 
     public Metrics() {
         help.put("interactions_total", "Interactions admitted and queued, by kind.");
@@ -39,6 +45,17 @@ public final class Metrics {
         help.put("pending", "Pods with work accepted and not recorded yet: queued, being recorded, or waiting to be retried.");
         help.put("lost_total",
                 "Work accepted and never recorded: still pending when the process exited, and not handed over.");
+        help.put("certificate_expiry_timestamp_seconds",
+                "When the served certificate expires (Unix time); 0 while none is served.");
+        help.put("queue_capacity", "How many items a queue holds (-interact-chan-size, -extend-chan-size).");
+        help.put("ready", "1 while this replica's readiness probe answers 200, else 0.");
+        help.put("leader", "1 while this replica runs the eviction scan (the Lease holder, or any without -leader-elect).");
+        help.put("tracked_pods", "Interacted pods the last eviction scan listed (on the replica that scans).");
+        help.put("next_eviction_timestamp_seconds",
+                "When the next tracked pod is due for eviction, Unix seconds; 0 when none waits (the replica that scans).");
+        help.put("eviction_blocked_pods", "Tracked pods whose eviction a PodDisruptionBudget refuses at the moment.");
+        help.put("eviction_scan_last_success_timestamp_seconds",
+                "When an eviction scan last listed the interacted pods, Unix seconds; 0 before the first.");
         // Every series exists from the start, so a scrape shows it before it first moves.
         register("interactions_total", "kind", "exec", "attach", "cp", "portforward", "debug");
         register("extensions_total", "result", "granted", "denied");
@@ -47,6 +64,10 @@ public final class Metrics {
         register("lost_total", "queue", "interact", "extend");
         register("pending_rejections_total", "queue", "interact", "extend");
         register("events_dropped_total", "reason", "queue_full");
+        gauges.put("tracked_pods", tracked::get);
+        gauges.put("next_eviction_timestamp_seconds", nextEviction::get);
+        gauges.put("eviction_blocked_pods", blocked::get);
+        gauges.put("eviction_scan_last_success_timestamp_seconds", scanLastSuccess::get);
     }
 
     public void interaction(String kind) {
@@ -86,6 +107,38 @@ public final class Metrics {
 
     public void pending(String queue, LongSupplier pending) {
         gauges.put(series("pending", "queue", queue), pending);
+    }
+
+    /** The served certificate's expiry, in seconds since the epoch. */
+    public void certificateExpiry(LongSupplier epochSeconds) {
+        gauges.put("certificate_expiry_timestamp_seconds", epochSeconds);
+    }
+
+    public void queueCapacity(String queue, long capacity) {
+        gauges.put(series("queue_capacity", "queue", queue), () -> capacity);
+    }
+
+    /** A gauge without labels, read at each scrape: ready, leader. */
+    public void gauge(String name, LongSupplier value) {
+        gauges.put(name, value);
+    }
+
+    /**
+     * What an eviction scan saw, at {@code nowSeconds}: how many interacted pods it listed, the earliest eviction time
+     * still ahead or overdue (0 for none), and how many pods a PodDisruptionBudget holds.
+     */
+    public void scanned(long nowSeconds, long trackedPods, long nextEvictionSeconds, long blockedPods) {
+        scanLastSuccess.set(nowSeconds);
+        tracked.set(trackedPods);
+        nextEviction.set(nextEvictionSeconds);
+        blocked.set(blockedPods);
+    }
+
+    /** This replica does not scan (not the leader): what it saw while it did is no longer news. */
+    public void notScanning() {
+        tracked.set(0);
+        nextEviction.set(0);
+        blocked.set(0);
     }
 
     /** Accepted work that the process gave up on when it exited. */

@@ -58,16 +58,21 @@ public final class PemKeyStore {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read TLS files: " + e.getMessage(), e);
         }
+        return fromPem(cert, key, certPath.toString(), keyPath.toString());
+    }
+
+    /** The same, from PEM text; {@code certSource} and {@code keySource} name where it came from in messages. */
+    public static KeyStore fromPem(String cert, String key, String certSource, String keySource) {
         if (!cert.contains("-----BEGIN CERTIFICATE-----")) {
-            throw new IllegalArgumentException(certPath + " holds no PEM certificate");
+            throw new IllegalArgumentException(certSource + " holds no PEM certificate");
         }
         if (key.contains("ENCRYPTED")) {
-            throw new IllegalArgumentException(keyPath + " holds an encrypted private key; give an unencrypted one");
+            throw new IllegalArgumentException(keySource + " holds an encrypted private key; give an unencrypted one");
         }
         // Only the key block: `openssl ecparam -genkey` writes an EC PARAMETERS block before it.
         Matcher block = PRIVATE_KEY_BLOCK.matcher(key);
         if (!block.find()) {
-            throw new IllegalArgumentException(keyPath + " holds no PEM private key (PKCS#1, PKCS#8 or EC)");
+            throw new IllegalArgumentException(keySource + " holds no PEM private key (PKCS#1, PKCS#8 or EC)");
         }
         List<Certificate> chain;
         PrivateKey privateKey;
@@ -79,10 +84,10 @@ public final class PemKeyStore {
             privateKey = privateKey(block.group(1), Base64.getMimeDecoder().decode(
                     block.group().replaceAll("-----[A-Z ]+-----", "")));
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw new IllegalArgumentException("cannot load the TLS key pair from " + certPath + " and " + keyPath
+            throw new IllegalArgumentException("cannot load the TLS key pair from " + certSource + " and " + keySource
                     + ": " + e.getMessage(), e);
         }
-        requireMatchingPair(privateKey, chain.get(0).getPublicKey(), certPath, keyPath);
+        requireMatchingPair(privateKey, chain.get(0).getPublicKey(), certSource, keySource);
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -91,6 +96,20 @@ public final class PemKeyStore {
             return store;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot hold the TLS key pair in memory: " + e.getMessage(), e);
+        }
+    }
+
+    /** The unencrypted private key of a PEM text (PKCS#8, PKCS#1 RSA or SEC1 EC). */
+    public static PrivateKey privateKey(String keyPem) {
+        Matcher block = PRIVATE_KEY_BLOCK.matcher(keyPem);
+        if (!block.find()) {
+            throw new IllegalArgumentException("no PEM private key (PKCS#1, PKCS#8 or EC)");
+        }
+        try {
+            return privateKey(block.group(1), Base64.getMimeDecoder().decode(
+                    block.group().replaceAll("-----[A-Z ]+-----", "")));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot read the private key: " + e.getMessage(), e);
         }
     }
 
@@ -118,7 +137,8 @@ public final class PemKeyStore {
      * A certificate whose public key is not the private key's would fail every handshake. It happens mid-rotation,
      * when one file is replaced before the other; refusing it keeps the previous pair in service.
      */
-    private static void requireMatchingPair(PrivateKey privateKey, PublicKey publicKey, Path certPath, Path keyPath) {
+    private static void requireMatchingPair(PrivateKey privateKey, PublicKey publicKey, String certPath,
+            String keyPath) {
         boolean matches;
         try {
             matches = privateKey instanceof RSAPrivateCrtKey rsa && publicKey instanceof RSAPublicKey rsaPublic

@@ -327,6 +327,50 @@ class CommandLineTest {
                     .hasMessage("-cert-path is required (or KEC_CERT_PATH)");
         }
 
+        @Test
+        void withACertificateSecretNoFilesAreNeededAndTheServiceAndWebhookConfigurationDefaultToTheManifests() {
+            Settings settings = Settings.from(CommandLine.resolve(new String[0],
+                    Map.of("KEC_CERTIFICATE_SECRET", "kube-exec-controller-certificate"), shippedDefaults()));
+
+            assertThat(settings.selfManagedCertificates()).isTrue();
+            assertThat(settings.certificateSecret()).isEqualTo("kube-exec-controller-certificate");
+            assertThat(settings.certPath()).isNull();
+            assertThat(settings.keyPath()).isNull();
+            assertThat(settings.webhookConfiguration()).isEqualTo("kube-exec-controller");
+            assertThat(settings.serviceName()).isEqualTo("kube-exec-controller");
+            assertThat(settings.certificateRefresh()).isEqualTo(Duration.ofSeconds(10));
+        }
+
+        @Test
+        void withoutACertificateSecretTheFilesAreUsed() {
+            assertThat(settings().selfManagedCertificates()).isFalse();
+        }
+
+        @ParameterizedTest(name = "-certificate-secret with {0} is refused in one line")
+        @ValueSource(strings = {"-cert-path", "-key-path"})
+        void aCertificateSecretAndCertificateFilesExcludeEachOther(String flag) {
+            assertThatThrownBy(() -> Settings.from(CommandLine.resolve(
+                    new String[] {"-certificate-secret", "kube-exec-controller-certificate", flag, cert},
+                    Map.of(), shippedDefaults())))
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessage("-certificate-secret and -cert-path/-key-path exclude each other: give the Secret"
+                            + " (self-managed certificates) or the two files");
+        }
+
+        @ParameterizedTest(name = "-{0} {1} stops start-up with: {2}")
+        @CsvSource(delimiter = '|', textBlock = """
+                certificate-secret    | Certs!  | invalid value "Certs!" for -certificate-secret: must be a Kubernetes object name (lower-case letters, digits, '-', '.')
+                webhook-configuration | ''      | invalid value "" for -webhook-configuration: must be a Kubernetes object name (lower-case letters, digits, '-', '.')
+                service-name          | My_Svc  | invalid value "My_Svc" for -service-name: must be a Kubernetes object name (lower-case letters, digits, '-', '.')
+                certificate-refresh   | 500ms   | invalid value "500ms" for -certificate-refresh: must be at least 1s
+                """)
+        void anInvalidSelfManagedCertificateSettingStopsStartUp(String flag, String value, String message) {
+            assertThatThrownBy(() -> Settings.from(CommandLine.resolve(
+                    new String[] {"-certificate-secret=kec", "-" + flag + "=" + value}, Map.of(), shippedDefaults())))
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessage(message);
+        }
+
         @ParameterizedTest(name = "-{0} pointing at a missing file or a directory is refused")
         @ValueSource(strings = {"cert-path", "key-path", "client-ca-path"})
         void anUnreadableCertificateOrKeyPathStopsStartUpNamingTheFlag(String flag) {

@@ -52,6 +52,20 @@ class HealthTest {
     }
 
     @Test
+    void withSelfManagedCertificatesNotReadyUntilTheCertificateIsServedAndTrustedAndTheReasonSaysWhy() {
+        AtomicBoolean certificate = new AtomicBoolean();
+        health.requireCertificate(certificate::get, () -> "the caBundle of \"kube-exec-controller\" does not trust it");
+        apiUp.set(true);
+        health.markStarted();
+
+        assertThat(health.readiness("GET")).isEqualTo(new Health.Answer(503,
+                "{\"status\":\"DOWN\",\"reason\":\"the caBundle of \\\"kube-exec-controller\\\" does not trust it\"}"));
+
+        certificate.set(true);
+        assertThat(health.readiness("GET")).isEqualTo(new Health.Answer(200, "{\"status\":\"UP\"}"));
+    }
+
+    @Test
     void notReadyFromSigtermOnWhileStillLive() {
         apiUp.set(true);
         health.markStarted();

@@ -24,7 +24,38 @@ class MetricsTest {
                 "kube_exec_controller_queue_rejections_total{queue=\"interact\"} 0",
                 "# TYPE kube_exec_controller_admission_duration_seconds histogram",
                 "# TYPE kube_exec_controller_eviction_scan_duration_seconds histogram",
-                "kube_exec_controller_eviction_scan_duration_seconds_count 0");
+                "kube_exec_controller_eviction_scan_duration_seconds_count 0",
+                "kube_exec_controller_tracked_pods 0",
+                "kube_exec_controller_next_eviction_timestamp_seconds 0",
+                "kube_exec_controller_eviction_blocked_pods 0",
+                "kube_exec_controller_eviction_scan_last_success_timestamp_seconds 0",
+                // The webhooks' timeoutSeconds is 5: the latency alert needs buckets up to it.
+                "kube_exec_controller_admission_duration_seconds_bucket{le=\"5.0\"} 0");
+    }
+
+    @Test
+    void aScanReportsWhatItSawAndAReplicaThatStopsScanningForgetsIt() {
+        Metrics metrics = new Metrics();
+        metrics.queueCapacity("interact", 500);
+        metrics.gauge("leader", () -> 1);
+        metrics.scanned(1_800_000_000L, 12, 1_800_000_600L, 2);
+
+        assertThat(metrics.scrape()).contains(
+                "kube_exec_controller_queue_capacity{queue=\"interact\"} 500",
+                "kube_exec_controller_leader 1",
+                "kube_exec_controller_tracked_pods 12",
+                "kube_exec_controller_next_eviction_timestamp_seconds 1800000600",
+                "kube_exec_controller_eviction_blocked_pods 2",
+                "kube_exec_controller_eviction_scan_last_success_timestamp_seconds 1800000000");
+
+        metrics.notScanning();
+
+        assertThat(metrics.scrape()).contains(
+                "kube_exec_controller_tracked_pods 0",
+                "kube_exec_controller_next_eviction_timestamp_seconds 0",
+                "kube_exec_controller_eviction_blocked_pods 0",
+                // When it last listed them stays: the alert on the API server takes the newest of all replicas.
+                "kube_exec_controller_eviction_scan_last_success_timestamp_seconds 1800000000");
     }
 
     @Test

@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * A small JSON reader and writer over plain maps, lists, strings, numbers, booleans and null. The plugin reads a
- * few fields of API responses; a full data-binding library would cost more start-up time than the whole request.
+ * few fields of API responses. jackson-core's streaming parser in its place (tried on 2026-12-07, warmed up on a
+ * second thread) cost every `kubectl pi get` 13 to 15 ms more CPU, about 5 % (bench/startup.sh, 21 interleaved runs,
+ * twice), where this costs under 1 ms.
  */
 public final class Json {
 

@@ -23,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -46,22 +45,17 @@ public final class ApiClient implements Closeable {
     /** The longest status, header or chunk-size line read, and the most header lines. */
     private static final int MAX_LINE_BYTES = 64 * 1024;
     private static final int MAX_HEADERS = 1000;
-    /**
-     * {@code SSLParameters.setNamedGroups} (Java 20+). The JDK's client sends two key shares (X25519 and P-256) and
-     * a cold JVM pays dearly for each; every Go API server accepts X25519, so only that share is sent first, and a
-     * server that refuses it gets a second handshake with the JDK's defaults.
-     */
-    private static final java.lang.reflect.Method SET_NAMED_GROUPS = namedGroupsSetter();
-
     private final ClientConfig config;
     private final Function<String, String> env;
     private final boolean stdinIsTerminal;
     private final int maxBodyBytes;
     private SSLSocketFactory tls;
-    private boolean defaultGroups = SET_NAMED_GROUPS == null;
+    private boolean defaultGroups = Tls.SET_NAMED_GROUPS == null;
     private String authorization;
     private boolean credentialsResolved;
     private Socket socket;
+    /** Set while a watch is read: the chunks of a successful response go here as they arrive. */
+    private java.util.function.Consumer<byte[]> sink;
     private BufferedInputStream in;
     private OutputStream out;
 
@@ -138,6 +132,41 @@ public final class ApiClient implements Closeable {
         return new KubeException(message, r.status(), reason, null);
     }
 
+    /**
+     * A watch: each line of the response (one JSON event) is parsed and handed over as it arrives, each bounded as a
+     * whole body is; returns when the server ends the response. No read timeout applies, as kubectl's watches have
+     * none: the server ends a watch after its own --min-request-timeout (30 to 60 minutes by default).
+     */
+    public void stream(String path, String accept, java.util.function.Consumer<Map<String, Object>> events) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        sink = chunk -> {
+            for (byte b : chunk) {
+                if (b != '\n') {
+                    line.write(b);
+                } else if (line.size() > 0) {
+                    String event = line.toString(StandardCharsets.UTF_8);
+                    line.reset();
+                    try {
+                        events.accept(Json.parseObject(event));
+                    } catch (IllegalArgumentException e) {
+                        throw new KubeException("the server sent an unreadable watch event: " + e.getMessage());
+                    }
+                }
+            }
+            if (line.size() > maxBodyBytes) {
+                throw new KubeException(tooLarge(" (one watch event)").getMessage());
+            }
+        };
+        try {
+            Response r = send("GET", path, accept, null, null);
+            if (r.status() < 200 || r.status() > 299) {
+                throw error(r);
+            }
+        } finally {
+            sink = null;
+        }
+    }
+
     /** Sends one request, reusing the connection; a connection the server closed while idle is reopened once. */
     public Response send(String method, String path, String accept, String contentType, byte[] body) {
         resolveCredentials();
@@ -147,6 +176,9 @@ public final class ApiClient implements Closeable {
             try {
                 if (socket == null) {
                     connect();
+                }
+                if (sink != null) {
+                    socket.setSoTimeout(0);
                 }
                 out.write(request);
                 out.flush();
@@ -301,10 +333,7 @@ public final class ApiClient implements Closeable {
                     (config.username() + ":" + pw).getBytes(StandardCharsets.UTF_8));
         }
         if (https()) {
-            String host = config.server().getHost();
-            String name = config.tlsServerName() != null && !config.tlsServerName().isEmpty()
-                    ? config.tlsServerName() : host;
-            tls = Tls.context(config, name, cert, key).getSocketFactory();
+            tls = Tls.context(config, cert, key).getSocketFactory();
         }
         io.kubeexec.pi.Trace.mark("credentials and TLS context ready");
         credentialsResolved = true;
@@ -330,7 +359,7 @@ public final class ApiClient implements Closeable {
             raw.connect(InetSocketAddress.createUnresolved(host, port), CONNECT_TIMEOUT_MS);
         } else {
             raw = Proxies.httpConnect(proxy, host, port, CONNECT_TIMEOUT_MS,
-                    proxy.getScheme().equals("https") ? Tls.proxyContext(config, proxy.getHost()).getSocketFactory()
+                    proxy.getScheme().equals("https") ? Tls.proxyContext(config).getSocketFactory()
                             : null);
         }
         raw.setTcpNoDelay(true);
@@ -339,18 +368,8 @@ public final class ApiClient implements Closeable {
         if (https()) {
             String name = config.tlsServerName() != null && !config.tlsServerName().isEmpty()
                     ? config.tlsServerName() : host;
-            SSLSocket ssl = (SSLSocket) tls.createSocket(raw, name, port, true);
-            SSLParameters params = ssl.getSSLParameters(); // the host name is checked by Tls.VerifyingTrust
-            params.setApplicationProtocols(new String[] {"http/1.1"});
             boolean x25519Only = !defaultGroups;
-            if (x25519Only) {
-                try {
-                    SET_NAMED_GROUPS.invoke(params, (Object) new String[] {"x25519"});
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    x25519Only = false;
-                }
-            }
-            ssl.setSSLParameters(params);
+            SSLSocket ssl = x25519Only ? Tls.socket(tls, raw, name, port, "x25519") : Tls.socket(tls, raw, name, port);
             io.kubeexec.pi.Trace.mark("TCP connected");
             try {
                 ssl.startHandshake();
@@ -419,7 +438,7 @@ public final class ApiClient implements Closeable {
         if (method.equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200)) {
             body = new byte[0];
         } else if (chunked) {
-            body = readChunked();
+            body = readChunked(status >= 200 && status < 300 ? sink : null);
         } else if (length >= 0) {
             if (length > maxBodyBytes) {
                 throw tooLarge(" (it declares " + length + " bytes)");
@@ -467,7 +486,7 @@ public final class ApiClient implements Closeable {
                 + ", the most kubectl pi reads" + detail + "; refusing it");
     }
 
-    private byte[] readChunked() throws IOException {
+    private byte[] readChunked(java.util.function.Consumer<byte[]> sink) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
         while (true) {
             String sizeLine = readLine();
@@ -481,7 +500,7 @@ public final class ApiClient implements Closeable {
             } catch (NumberFormatException e) {
                 throw new IOException("not an HTTP chunk size: " + sizeLine);
             }
-            if (size < 0 || body.size() + size > maxBodyBytes) {
+            if (size < 0 || body.size() + size > maxBodyBytes || (sink != null && size > maxBodyBytes)) {
                 throw tooLarge("");
             }
             if (size == 0) {
@@ -495,7 +514,11 @@ public final class ApiClient implements Closeable {
             if (chunk.length < size) {
                 throw new IOException("connection closed in the middle of the response");
             }
-            body.write(chunk);
+            if (sink != null) {
+                sink.accept(chunk);
+            } else {
+                body.write(chunk);
+            }
             readLine(); // CRLF after the chunk
         }
     }
@@ -519,14 +542,6 @@ public final class ApiClient implements Closeable {
             sb.append((char) c);
         }
         return sb.length() == 0 ? null : sb.toString();
-    }
-
-    private static java.lang.reflect.Method namedGroupsSetter() {
-        try {
-            return SSLParameters.class.getMethod("setNamedGroups", String[].class);
-        } catch (NoSuchMethodException e) {
-            return null; // Java 17-19
-        }
     }
 
     private static void closeQuiet(Socket s) {
@@ -667,7 +682,7 @@ public final class ApiClient implements Closeable {
             Socket s = new Socket();
             s.connect(new InetSocketAddress(proxy.getHost(), proxyPort), timeoutMs);
             if (proxy.getScheme().equals("https")) {
-                SSLSocket tls = (SSLSocket) proxyTls.createSocket(s, proxy.getHost(), proxyPort, true);
+                SSLSocket tls = Tls.socket(proxyTls, s, proxy.getHost(), proxyPort);
                 try {
                     tls.startHandshake();
                 } catch (javax.net.ssl.SSLException e) {

@@ -1,5 +1,6 @@
 package io.kubeexec.pi.kube;
 
+import io.kubeexec.pi.PodMeta;
 import io.kubeexec.pi.json.Json;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The three pod calls the plugin makes. Reads ask for metadata only ({@code PartialObjectMetadata}): the state is in
@@ -25,10 +27,6 @@ public final class PodApi implements io.kubeexec.pi.Pods {
         this.client = client;
     }
 
-    /** A pod's name, namespace, labels and annotations. */
-    public record PodMeta(String namespace, String name, Map<String, String> labels, Map<String, String> annotations) {
-    }
-
     @Override
     public PodMeta get(String namespace, String name) {
         return meta(client.getJson("/api/v1/namespaces/" + seg(namespace) + "/pods/" + seg(name), META));
@@ -37,12 +35,12 @@ public final class PodApi implements io.kubeexec.pi.Pods {
     /** All pods of a namespace, or of every namespace when {@code namespace} is null, page by page as kubectl. */
     @Override
     @SuppressWarnings("unchecked")
-    public List<PodMeta> list(String namespace) {
-        String base = namespace == null ? "/api/v1/pods" : "/api/v1/namespaces/" + seg(namespace) + "/pods";
+    public List<PodMeta> list(String namespace, String selector) {
         List<PodMeta> pods = new ArrayList<>();
         String cont = null;
         do {
-            String path = base + "?limit=" + PAGE + (cont == null ? "" : "&continue=" + enc(cont));
+            String path = pods(namespace) + "?limit=" + PAGE + selector(selector)
+                    + (cont == null ? "" : "&continue=" + enc(cont));
             Map<String, Object> page = client.getJson(path, META_LIST);
             Object items = page.get("items");
             if (items instanceof List<?> list) {
@@ -56,6 +54,45 @@ public final class PodApi implements io.kubeexec.pi.Pods {
             cont = listMeta.get("continue") instanceof String s && !s.isEmpty() ? s : null;
         } while (cont != null);
         return pods;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<String> namespaces() {
+        List<String> names = new ArrayList<>();
+        if (client.getJson("/api/v1/namespaces", META_LIST).get("items") instanceof List<?> items) {
+            for (Object item : items) {
+                if (item instanceof Map<?, ?> m) {
+                    names.add(meta((Map<String, Object>) m).name());
+                }
+            }
+        }
+        return names;
+    }
+
+    /** A watch without a resourceVersion: the server sends the current pods as ADDED first. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public void watch(String namespace, String selector, BiConsumer<String, PodMeta> events) {
+        client.stream(pods(namespace) + "?watch=1" + selector(selector), META, event -> {
+            String type = String.valueOf(event.get("type"));
+            if (type.equals("ERROR")) {
+                Object status = event.get("object");
+                throw new KubeException("the watch failed: " + (status instanceof Map<?, ?> m && m.get("message")
+                        instanceof String message ? message : String.valueOf(status)));
+            }
+            if (event.get("object") instanceof Map<?, ?> object && !type.equals("BOOKMARK")) {
+                events.accept(type, meta((Map<String, Object>) object));
+            }
+        });
+    }
+
+    private static String pods(String namespace) {
+        return namespace == null ? "/api/v1/pods" : "/api/v1/namespaces/" + seg(namespace) + "/pods";
+    }
+
+    private static String selector(String selector) {
+        return selector == null || selector.isEmpty() ? "" : "&labelSelector=" + enc(selector);
     }
 
     /** A JSON merge patch of one annotation: it cannot clobber anything else on the pod. */

@@ -12,50 +12,49 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
-import javax.net.ssl.X509TrustManager;
+import sun.security.util.HostnameChecker;
 
 /**
  * The TLS side of a kubeconfig: trust only the cluster's CA when one is given (the JDK's cacerts otherwise), and
- * present the client certificate when there is one. The host name is checked by {@link VerifyingTrust}.
+ * present the client certificate when there is one. The host name is the JDK's to check: {@link #socket} asks for its
+ * HTTPS endpoint identification on a socket made for {@code tls-server-name} or the server's host (IP addresses
+ * included), which is also the name sent as SNI.
  */
 final class Tls {
+
+    /**
+     * {@code SSLParameters.setNamedGroups} (Java 20+). The JDK's client sends two key shares (X25519 and P-256) and
+     * a cold JVM pays dearly for each; every Go API server accepts X25519, so the API server is offered that share
+     * alone first, and one that refuses it gets a second handshake with the JDK's defaults.
+     */
+    static final java.lang.reflect.Method SET_NAMED_GROUPS = namedGroupsSetter();
 
     private Tls() {
     }
 
-    /**
-     * @param serverName the name the server's certificate must hold: {@code tls-server-name}, else the host
-     */
-    static SSLContext context(ClientConfig config, String serverName, byte[] clientCertPem, byte[] clientKeyPem) {
+    private static java.lang.reflect.Method namedGroupsSetter() {
+        try {
+            return SSLParameters.class.getMethod("setNamedGroups", String[].class);
+        } catch (NoSuchMethodException e) {
+            return null; // Java 17-19
+        }
+    }
+
+    static SSLContext context(ClientConfig config, byte[] clientCertPem, byte[] clientKeyPem) {
         try {
             TrustManager[] trust;
             if (config.insecureSkipTlsVerify()) {
                 trust = new TrustManager[] {new TrustAll()};
             } else {
-                byte[] ca = caBytes(config);
-                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                if (ca == null) {
-                    tmf.init((KeyStore) null);
-                } else {
-                    KeyStore ks = KeyStore.getInstance("PKCS12");
-                    ks.load(null, null);
-                    int i = 0;
-                    for (X509Certificate cert : Pem.certificates(ca, "certificate-authority")) {
-                        ks.setCertificateEntry("ca-" + i++, cert);
-                    }
-                    tmf.init(ks);
-                }
-                X509TrustManager pkix = null;
-                for (TrustManager tm : tmf.getTrustManagers()) {
-                    if (tm instanceof X509TrustManager x) {
-                        pkix = x;
-                    }
-                }
-                trust = new TrustManager[] {new VerifyingTrust(pkix, serverName)};
+                KeyStore anchors = anchors(config);
+                trust = new TrustManager[] {new JdkIdentity(pkix(anchors), anchors == null)};
             }
             X509ExtendedKeyManager[] keys = null;
             if (clientCertPem != null && clientKeyPem != null) {
@@ -79,22 +78,18 @@ final class Tls {
      * API server's is. {@code insecure-skip-tls-verify} is about the cluster and does not apply; nor is the client
      * certificate shown to the proxy.
      */
-    static SSLContext proxyContext(ClientConfig config, String proxyHost) {
+    static SSLContext proxyContext(ClientConfig config) {
         try {
-            List<X509TrustManager> anchors = new java.util.ArrayList<>();
-            anchors.add(pkix(null));
-            byte[] ca = caBytes(config);
-            if (ca != null) {
-                KeyStore ks = KeyStore.getInstance("PKCS12");
-                ks.load(null, null);
-                int i = 0;
-                for (X509Certificate cert : Pem.certificates(ca, "certificate-authority")) {
-                    ks.setCertificateEntry("ca-" + i++, cert);
+            KeyStore anchors = anchors(config);
+            if (anchors != null) { // the JDK's CAs as well
+                KeyStore jdk = KeyStore.getInstance(new java.io.File(System.getProperty("java.home"),
+                        "lib/security/cacerts"), (char[]) null);
+                for (String alias : java.util.Collections.list(jdk.aliases())) {
+                    anchors.setCertificateEntry("jdk-" + alias, jdk.getCertificate(alias));
                 }
-                anchors.add(pkix(ks));
             }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new VerifyingTrust(new AnyOf(anchors), proxyHost)}, null);
+            context.init(null, new TrustManager[] {new JdkIdentity(pkix(anchors), anchors == null)}, null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new KubeException("TLS setup for the proxy failed: " + e.getMessage(), e);
@@ -103,50 +98,52 @@ final class Tls {
         }
     }
 
+    /** The cluster's certificate-authority as a key store, or null when the kubeconfig names none. */
+    private static KeyStore anchors(ClientConfig config) throws GeneralSecurityException, IOException {
+        byte[] ca = caBytes(config);
+        if (ca == null) {
+            return null;
+        }
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        int i = 0;
+        for (X509Certificate cert : Pem.certificates(ca, "certificate-authority")) {
+            ks.setCertificateEntry("ca-" + i++, cert);
+        }
+        return ks;
+    }
+
+    /**
+     * A TLS client socket over {@code raw} for {@code name}: SNI and the JDK's HTTPS endpoint identification (DNS and
+     * IP subject alternative names, a {@code *} for one leftmost label) both use that name.
+     */
+    static SSLSocket socket(SSLSocketFactory factory, Socket raw, String name, int port, String... namedGroups)
+            throws IOException {
+        SSLSocket ssl = (SSLSocket) factory.createSocket(raw, name, port, true);
+        SSLParameters params = ssl.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        params.setApplicationProtocols(new String[] {"http/1.1"});
+        if (namedGroups.length > 0 && SET_NAMED_GROUPS != null) {
+            try {
+                SET_NAMED_GROUPS.invoke(params, (Object) namedGroups);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // the JDK's default groups
+            }
+        }
+        ssl.setSSLParameters(params);
+        return ssl;
+    }
+
     /** The JDK's PKIX trust manager over {@code anchors}, or over its own cacerts when null. */
-    private static X509TrustManager pkix(KeyStore anchors) throws GeneralSecurityException {
+    private static X509ExtendedTrustManager pkix(KeyStore anchors) throws GeneralSecurityException {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(anchors);
         for (TrustManager tm : tmf.getTrustManagers()) {
-            if (tm instanceof X509TrustManager x) {
+            if (tm instanceof X509ExtendedTrustManager x) {
                 return x;
             }
         }
         throw new GeneralSecurityException("no X509 trust manager");
-    }
-
-    /** Trusts a chain that any of several trust managers trusts. */
-    private static final class AnyOf implements X509TrustManager {
-        private final List<X509TrustManager> all;
-
-        AnyOf(List<X509TrustManager> all) {
-            this.all = List.copyOf(all);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            CertificateException last = null;
-            for (X509TrustManager tm : all) {
-                try {
-                    tm.checkServerTrusted(chain, authType);
-                    return;
-                } catch (CertificateException e) {
-                    last = e;
-                }
-            }
-            throw last;
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("a client does not check client certificates");
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return all.stream().flatMap(tm -> java.util.Arrays.stream(tm.getAcceptedIssuers()))
-                    .toArray(X509Certificate[]::new);
-        }
     }
 
     static byte[] caBytes(ClientConfig config) {
@@ -214,53 +211,74 @@ final class Tls {
     }
 
     /**
-     * The JDK's PKIX validation of the chain, then the host name checked as Go's crypto/x509 does for kubectl
-     * (subject alternative names only; a wildcard stands for exactly one leftmost label). Doing the name check here
-     * rather than with the JDK's "HTTPS" endpoint identification spares every run the loading of the whole cacerts
-     * file, which the JDK reads only to decide a wildcard rule for public CAs.
+     * The JDK's PKIX validation, then the JDK's own HTTPS host-name check ({@code sun.security.util.HostnameChecker},
+     * what its trust manager runs for {@code setEndpointIdentificationAlgorithm("HTTPS")}), told directly whether the
+     * chain ends at a public CA: the JDK's trust manager finds that out by parsing its whole cacerts file, 70 to 200
+     * ms of a cold run on a busy two-core machine (measured), to apply a stricter wildcard rule to public CAs. A
+     * cluster's own CA is not one; the JDK's CAs are. Without access to the checker (a JDK that moved it; the jar's
+     * manifest exports it to the plugin), the JDK's trust manager does both steps itself.
      */
-    static final class VerifyingTrust extends X509ExtendedTrustManager {
-        private final X509TrustManager pkix;
-        private final String serverName;
+    static final class JdkIdentity extends X509ExtendedTrustManager {
+        private static final HostnameChecker CHECKER = hostnameChecker();
+        private final X509ExtendedTrustManager pkix;
+        private final boolean publicCa;
 
-        VerifyingTrust(X509TrustManager pkix, String serverName) {
+        JdkIdentity(X509ExtendedTrustManager pkix, boolean publicCa) {
             this.pkix = pkix;
-            this.serverName = serverName;
+            this.publicCa = publicCa;
         }
 
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            pkix.checkServerTrusted(chain, authType);
-            HostnameVerifier.verify(serverName, chain[0]);
+        private static HostnameChecker hostnameChecker() {
+            try {
+                return HostnameChecker.getInstance(HostnameChecker.TYPE_TLS);
+            } catch (LinkageError e) { // not exported to us, or gone
+                return null;
+            }
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
                 throws CertificateException {
-            checkServerTrusted(chain, authType);
+            String algorithm = socket instanceof SSLSocket ssl
+                    ? ssl.getSSLParameters().getEndpointIdentificationAlgorithm() : null;
+            if (CHECKER == null || !"HTTPS".equalsIgnoreCase(algorithm)) {
+                pkix.checkServerTrusted(chain, authType, socket);
+                return;
+            }
+            pkix.checkServerTrusted(chain, authType);
+            String host = ((SSLSocket) socket).getHandshakeSession().getPeerHost();
+            if (host.endsWith(".")) { // a fully qualified name, as the JDK's trust manager (and Go) take it
+                host = host.substring(0, host.length() - 1);
+            }
+            CHECKER.match(host, chain[0], publicCa);
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
                 throws CertificateException {
-            checkServerTrusted(chain, authType);
+            pkix.checkServerTrusted(chain, authType, engine);
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("a client does not check client certificates");
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            pkix.checkServerTrusted(chain, authType);
         }
 
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
                 throws CertificateException {
-            checkClientTrusted(chain, authType);
+            throw new CertificateException("a client does not check client certificates");
         }
 
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
                 throws CertificateException {
-            checkClientTrusted(chain, authType);
+            throw new CertificateException("a client does not check client certificates");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("a client does not check client certificates");
         }
 
         @Override

@@ -1,0 +1,100 @@
+package io.kubeexec.pi;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * {@code kubectl-pi __complete WORD... PARTIAL}: completion as kubectl asks plugins for it since 1.26, through the
+ * {@code kubectl_complete-pi} executable next to the plugin. This is cobra's protocol, which kubectl speaks: one
+ * candidate a line, then {@code :DIRECTIVE} (4: no file names; 0: the shell's default, file names). Commands, flags,
+ * {@code -o} formats, namespaces after {@code -n}, and pod names of the selected namespace after get/extend.
+ */
+final class Complete {
+
+    private static final int NO_FILES = 4;
+    private static final int FILES = 0;
+
+    private Complete() {
+    }
+
+    static int run(List<String> words, Io io) {
+        List<String> before = words.isEmpty() ? List.of() : words.subList(0, words.size() - 1);
+        String partial = words.isEmpty() ? "" : words.get(words.size() - 1);
+        CommandLine cl = KubectlPi.commandLine(io);
+        CommandSpec command = cl.getCommandSpec();
+        String previous = before.isEmpty() ? null : before.get(before.size() - 1);
+        OptionSpec valueOf = null;
+        for (int i = 0; i < before.size(); i++) {
+            String w = before.get(i);
+            OptionSpec option = w.startsWith("-") && !w.contains("=") ? command.findOption(w) : null;
+            if (option != null && option.arity().min() > 0) {
+                i++; // its value
+                valueOf = i == before.size() ? option : null;
+            } else if (!w.startsWith("-") && command.subcommands().containsKey(w.toLowerCase())) {
+                command = command.subcommands().get(w.toLowerCase()).getCommandSpec();
+            }
+        }
+        List<String> candidates = new ArrayList<>();
+        int directive = NO_FILES;
+        if (valueOf != null && previous != null) {
+            if (valueOf.longestName().equals("--namespace")) {
+                List<String> flags = before.subList(0, before.size() - 1); // without the -n waiting for its value
+                candidates.addAll(quietly(() -> withConnection(flags, io, (pods, ns) -> pods.namespaces())));
+            } else if (valueOf.completionCandidates() != null) {
+                valueOf.completionCandidates().forEach(candidates::add);
+            } else if (valueOf.paramLabel().equals("FILE")) {
+                directive = FILES;
+            }
+        } else if (partial.startsWith("-")) {
+            for (OptionSpec option : command.options()) {
+                if (!option.hidden()) {
+                    candidates.addAll(List.of(option.names()));
+                }
+            }
+        } else if (command.parent() == null) {
+            candidates.addAll(command.subcommands().keySet());
+        } else if (command.name().equals("completion")) {
+            candidates.addAll(List.of("bash", "zsh"));
+        } else {
+            candidates.addAll(quietly(() -> withConnection(before, io, (pods, ns) -> pods.list(ns, null).stream()
+                    .map(PodMeta::name).toList())));
+        }
+        for (String c : candidates) {
+            if (c.startsWith(partial)) {
+                io.out().println(c);
+            }
+        }
+        io.out().println(":" + directive);
+        return 0;
+    }
+
+    private interface Query {
+        List<String> ask(Pods pods, String namespace);
+    }
+
+    /** The words' own connection flags (-n, --context, --kubeconfig...), as the command would use them. */
+    private static List<String> withConnection(List<String> words, Io io, Query query) {
+        CommandLine cl = KubectlPi.commandLine(io);
+        cl.parseArgs(words.toArray(new String[0]));
+        KubectlPi.Flags flags = new KubectlPi.Flags(cl.getCommandSpec());
+        try (Connector.Connection c = io.connector().connect(flags.connection())) {
+            return query.ask(c.pods(), c.namespace());
+        }
+    }
+
+    /** A completion that cannot reach the cluster offers nothing rather than an error in the middle of a line. */
+    private static List<String> quietly(Supplier<List<String>> candidates) {
+        try {
+            return candidates.get();
+        } catch (RuntimeException e) {
+            if (System.getenv("KUBECTL_PI_TRACE") != null) {
+                System.err.println("[kubectl-pi] completion: " + e);
+            }
+            return List.of();
+        }
+    }
+}

@@ -79,7 +79,11 @@ class ImageIT {
                 .map(w -> w.replace("$archive", "/app/kube-exec-controller.jsa")).toList());
         expected.addAll(List.of("-cp", "@/app/jib-classpath-file", mainClassOfTheJar()));
         assertThat(image.entrypoint()).isEqualTo(expected);
-        assertThat(image.config().path("config").path("ExposedPorts").has(ControllerInterface.PORT + "/tcp")).isTrue();
+        // The port the image listens on when run without flags (-port's default); the manifests pass -port=10250.
+        Properties defaults = new Properties();
+        defaults.load(Files.newBufferedReader(ROOT.resolve("src/main/resources/application.properties")));
+        assertThat(image.config().path("config").path("ExposedPorts").has(defaults.getProperty("port") + "/tcp"))
+                .as("ExposedPorts %s", image.config().path("config").path("ExposedPorts")).isTrue();
     }
 
     @Test

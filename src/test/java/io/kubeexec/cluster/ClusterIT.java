@@ -1,7 +1,6 @@
 package io.kubeexec.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubeexec.e2e.Command;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.kubeexec.cluster.LocalCluster.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,7 +35,6 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SYSTEM = "kube-exec-controller";
     private static final String NS = "drift";
     private static final int TTL_SECONDS = 30;
@@ -148,8 +147,8 @@ class ClusterIT {
     void aDisruptionBudgetTheRealDisruptionControllerComputesBlocksTheEvictionThenAllowsIt() {
         String pod = podOf("guarded");
         await().atMost(Duration.ofSeconds(60)).until(() ->
-                json("-n", NS, "get", "pdb", "guarded").at("/status/currentHealthy").asInt() == 1);
-        assertThat(json("-n", NS, "get", "pdb", "guarded").at("/status/disruptionsAllowed").asInt()).isZero();
+                cluster.json("-n", NS, "get", "pdb", "guarded").at("/status/currentHealthy").asInt() == 1);
+        assertThat(cluster.json("-n", NS, "get", "pdb", "guarded").at("/status/disruptionsAllowed").asInt()).isZero();
         ok(cluster.kubectl("exec", "-n", NS, pod, "--", "true"));
         awaitLabelled(pod);
 
@@ -159,7 +158,7 @@ class ClusterIT {
 
         ok(cluster.kubectl("-n", NS, "scale", "deployment/guarded", "--replicas=2"));
         awaitEvicted(pod, Duration.ofSeconds(120), false);
-        assertThat(json("-n", NS, "get", "pods", "-l", "app=guarded").path("items")).isNotEmpty();
+        assertThat(cluster.json("-n", NS, "get", "pods", "-l", "app=guarded").path("items")).isNotEmpty();
     }
 
     @Test
@@ -300,7 +299,7 @@ class ClusterIT {
                     - {name: app, image: %s, imagePullPolicy: IfNotPresent, command: [sleep, "3600"]}
                 """.formatted(NS, Instant.now().getEpochSecond(), WORKLOAD_IMAGE)).toString()));
         await().atMost(Duration.ofSeconds(90)).until(() ->
-                json("-n", NS, "get", "pod", "labelled").at("/status/containerStatuses/0/ready").asBoolean());
+                cluster.json("-n", NS, "get", "pod", "labelled").at("/status/containerStatuses/0/ready").asBoolean());
 
         String pod = running("web").get(0).at("/metadata/name").asText();
         Command denied = cluster.kubectl("exec", "-n", NS, pod, "--", "true");
@@ -373,7 +372,7 @@ class ClusterIT {
 
     private List<JsonNode> running(String app) {
         List<JsonNode> pods = new ArrayList<>();
-        json("-n", NS, "get", "pods", "-l", "app=" + app).path("items").forEach(p -> {
+        cluster.json("-n", NS, "get", "pods", "-l", "app=" + app).path("items").forEach(p -> {
             if (p.at("/status/phase").asText().equals("Running") && p.at("/metadata/deletionTimestamp").isMissingNode()) {
                 pods.add(p);
             }
@@ -384,7 +383,7 @@ class ClusterIT {
     /** The controller's pods, but those shutting down. */
     private List<JsonNode> controllerPods() {
         List<JsonNode> pods = new ArrayList<>();
-        json("-n", SYSTEM, "get", "pods", "-l", "app.kubernetes.io/name=kube-exec-controller").path("items")
+        cluster.json("-n", SYSTEM, "get", "pods", "-l", "app.kubernetes.io/name=kube-exec-controller").path("items")
                 .forEach(p -> {
                     if (p.at("/metadata/deletionTimestamp").isMissingNode()) {
                         pods.add(p);
@@ -417,7 +416,7 @@ class ClusterIT {
             await().atMost(atMost).until(() -> podUid(pod).isEmpty() || terminatingIsEnough && terminating(pod));
         } catch (ConditionTimeoutException e) {
             StringBuilder seen = new StringBuilder("pod " + pod + " not evicted within " + atMost + "\n");
-            JsonNode stuck = json("-n", NS, "get", "pod", pod);
+            JsonNode stuck = cluster.json("-n", NS, "get", "pod", pod);
             seen.append("its metadata: ").append(stuck.path("metadata")).append('\n');
             seen.append("its status: ").append(stuck.path("status")).append('\n');
             seen.append("its events: ").append(cluster.kubectl("-n", NS, "get", "events", "--field-selector",
@@ -440,33 +439,15 @@ class ClusterIT {
 
     private JsonNode awaitLabelled(String pod) {
         await().atMost(Duration.ofSeconds(30)).until(() ->
-                json("-n", NS, "get", "pod", pod).at("/metadata/labels").has("box.com/podInitialInteractionTimestamp"));
-        return json("-n", NS, "get", "pod", pod).at("/metadata/labels");
+                cluster.json("-n", NS, "get", "pod", pod).at("/metadata/labels")
+                        .has("box.com/podInitialInteractionTimestamp"));
+        return cluster.json("-n", NS, "get", "pod", pod).at("/metadata/labels");
     }
 
     private List<String> events(String pod) {
         List<String> messages = new ArrayList<>();
-        json("-n", NS, "get", "events", "--field-selector", "involvedObject.name=" + pod).path("items")
+        cluster.json("-n", NS, "get", "events", "--field-selector", "involvedObject.name=" + pod).path("items")
                 .forEach(e -> messages.add(e.path("message").asText()));
         return messages;
-    }
-
-    private JsonNode json(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-o", "json"));
-        Command get = cluster.kubectl(all.toArray(String[]::new));
-        if (get.exitCode() != 0) {
-            throw new IllegalStateException("kubectl " + String.join(" ", args) + ": " + get.stderr());
-        }
-        try {
-            return JSON.readTree(get.stdout());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Command ok(Command command) {
-        assertThat(command.exitCode()).as(command.stdout() + command.stderr()).isZero();
-        return command;
     }
 }

@@ -1,7 +1,6 @@
 package io.kubeexec.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubeexec.e2e.Command;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.kubeexec.cluster.LocalCluster.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,7 +31,6 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostNetworkIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SYSTEM = "kube-exec-controller";
     private static final String NS = "drift";
     private static final Path REPO = Path.of("").toAbsolutePath();
@@ -100,37 +99,21 @@ class HostNetworkIT {
         ok(cluster.kubectl("apply", "-k", dir.toString()));
         ok(cluster.kubectl(Duration.ofMinutes(4), "-n", SYSTEM, "rollout", "status", "deployment/" + SYSTEM,
                 "--timeout=180s"));
-        await().atMost(Duration.ofSeconds(90)).until(() -> json("-n", SYSTEM, "get", "pods").path("items").size() == 1);
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> cluster.json("-n", SYSTEM, "get", "pods").path("items").size() == 1);
 
-        JsonNode controller = json("-n", SYSTEM, "get", "pods").at("/items/0");
+        JsonNode controller = cluster.json("-n", SYSTEM, "get", "pods").at("/items/0");
         assertThat(controller.at("/spec/hostNetwork").asBoolean()).isTrue();
         assertThat(controller.at("/status/podIP").asText()).isEqualTo(controller.at("/status/hostIP").asText());
-        assertThat(json("-n", SYSTEM, "get", "endpoints", SYSTEM).at("/subsets/0/ports/0/port").asInt()).isEqualTo(10260);
+        assertThat(cluster.json("-n", SYSTEM, "get", "endpoints", SYSTEM).at("/subsets/0/ports/0/port").asInt())
+                .isEqualTo(10260);
         Command exec = cluster.kubectl("exec", "-n", NS, "web", "--", "echo", "through the node");
         assertThat(exec.stdout()).as(exec.stderr()).contains("through the node");
         await().atMost(Duration.ofSeconds(30)).until(() ->
-                json("-n", NS, "get", "pod", "web").at("/metadata/labels").has("box.com/podInitialInteractionTimestamp"));
+                cluster.json("-n", NS, "get", "pod", "web").at("/metadata/labels")
+                        .has("box.com/podInitialInteractionTimestamp"));
 
         ok(cluster.kubectl(Duration.ofMinutes(4), "delete", "-k", dir.toString(), "--timeout=200s"));
         assertThat(cluster.kubectl("get", "validatingwebhookconfigurations", "-o", "name").stdout()).doesNotContain(SYSTEM);
-    }
-
-    private JsonNode json(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-o", "json"));
-        Command get = cluster.kubectl(all.toArray(String[]::new));
-        if (get.exitCode() != 0) {
-            throw new IllegalStateException("kubectl " + String.join(" ", args) + ": " + get.stderr());
-        }
-        try {
-            return JSON.readTree(get.stdout());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Command ok(Command command) {
-        assertThat(command.exitCode()).as(command.stdout() + command.stderr()).isZero();
-        return command;
     }
 }

@@ -1,7 +1,6 @@
 package io.kubeexec.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubeexec.e2e.Command;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.kubeexec.cluster.LocalCluster.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -41,7 +41,6 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InstallIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> MANAGED_CLUSTER_TRAPS = Map.of(
             "CLUSTER_QUOTA_ADMISSION", "gke",
             "CLUSTER_APISERVER_TO_PODS", "443,10250");
@@ -157,7 +156,8 @@ class InstallIT {
         JsonNode controller = controllerPods().get(0);
         assertThat(controller.at("/spec/priorityClassName").asText()).isEqualTo("system-cluster-critical");
         assertThat(controller.at("/spec/containers/0/image").asText()).isEqualTo("kube-exec-controller:" + version);
-        assertThat(json("-n", SYSTEM, "get", "resourcequota").at("/items/0/status/used/pods").asText()).isEqualTo("1");
+        assertThat(cluster.json("-n", SYSTEM, "get", "resourcequota").at("/items/0/status/used/pods").asText())
+                .isEqualTo("1");
     }
 
     @Test
@@ -168,7 +168,8 @@ class InstallIT {
         ok(cluster.kubectl(Duration.ofMinutes(4), "-n", SYSTEM, "rollout", "status", "deployment/" + SYSTEM,
                 "--timeout=180s"));
         // The old replica, while it drains, still answers the API server: it would record the old TTL.
-        await().atMost(Duration.ofSeconds(90)).until(() -> json("-n", SYSTEM, "get", "pods").path("items").size() == 1);
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> cluster.json("-n", SYSTEM, "get", "pods").path("items").size() == 1);
         String pod = podOf("short");
         String uid = podUid(pod);
 
@@ -297,7 +298,7 @@ class InstallIT {
 
     private Map<String, String> secretData() {
         Map<String, String> data = new java.util.TreeMap<>();
-        json("-n", SYSTEM, "get", "secret", SECRET).path("data").fields().forEachRemaining(e ->
+        cluster.json("-n", SYSTEM, "get", "secret", SECRET).path("data").fields().forEachRemaining(e ->
                 data.put(e.getKey(), new String(Base64.getDecoder().decode(e.getValue().asText()), StandardCharsets.UTF_8)));
         return data;
     }
@@ -305,7 +306,7 @@ class InstallIT {
     /** The CA certificates each webhook of the configuration trusts, one PEM each, de-duplicated. */
     private List<String> caBundles() {
         List<String> pems = new ArrayList<>();
-        for (JsonNode webhook : json("get", "validatingwebhookconfiguration", SYSTEM).path("webhooks")) {
+        for (JsonNode webhook : cluster.json("get", "validatingwebhookconfiguration", SYSTEM).path("webhooks")) {
             String bundle = new String(Base64.getDecoder().decode(webhook.at("/clientConfig/caBundle").asText()),
                     StandardCharsets.UTF_8);
             for (String pem : bundle.split("(?<=-----END CERTIFICATE-----)")) {
@@ -333,7 +334,7 @@ class InstallIT {
 
     private String podOf(String app) {
         List<String> running = new ArrayList<>();
-        json("-n", NS, "get", "pods", "-l", "app=" + app).path("items").forEach(p -> {
+        cluster.json("-n", NS, "get", "pods", "-l", "app=" + app).path("items").forEach(p -> {
             if (p.at("/status/phase").asText().equals("Running") && p.at("/metadata/deletionTimestamp").isMissingNode()) {
                 running.add(p.at("/metadata/name").asText());
             }
@@ -355,7 +356,7 @@ class InstallIT {
     /** The controller's pods, but those shutting down. */
     private List<JsonNode> controllerPods() {
         List<JsonNode> pods = new ArrayList<>();
-        json("-n", SYSTEM, "get", "pods", "-l", "app.kubernetes.io/name=kube-exec-controller").path("items")
+        cluster.json("-n", SYSTEM, "get", "pods", "-l", "app.kubernetes.io/name=kube-exec-controller").path("items")
                 .forEach(p -> {
                     if (p.at("/metadata/deletionTimestamp").isMissingNode()) {
                         pods.add(p);
@@ -366,33 +367,20 @@ class InstallIT {
 
     private JsonNode awaitLabelled(String pod) {
         await().atMost(Duration.ofSeconds(30)).until(() ->
-                json("-n", NS, "get", "pod", pod).at("/metadata/labels").has("box.com/podInitialInteractionTimestamp"));
-        return json("-n", NS, "get", "pod", pod).at("/metadata/labels");
+                cluster.json("-n", NS, "get", "pod", pod).at("/metadata/labels")
+                        .has("box.com/podInitialInteractionTimestamp"));
+        return cluster.json("-n", NS, "get", "pod", pod).at("/metadata/labels");
     }
 
     /** The messages of a namespace's Events, of one reason (or all: null). */
     private List<String> events(String namespace, String reason) {
         List<String> messages = new ArrayList<>();
-        json("-n", namespace, "get", "events").path("items").forEach(e -> {
+        cluster.json("-n", namespace, "get", "events").path("items").forEach(e -> {
             if (reason == null || reason.equals(e.path("reason").asText())) {
                 messages.add(e.path("message").asText());
             }
         });
         return messages;
-    }
-
-    private JsonNode json(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-o", "json"));
-        Command get = cluster.kubectl(all.toArray(String[]::new));
-        if (get.exitCode() != 0) {
-            throw new IllegalStateException("kubectl " + String.join(" ", args) + ": " + get.stderr());
-        }
-        try {
-            return JSON.readTree(get.stdout());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void sleep(long millis) {
@@ -402,10 +390,5 @@ class InstallIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Command ok(Command command) {
-        assertThat(command.exitCode()).as(command.stdout() + command.stderr()).isZero();
-        return command;
     }
 }

@@ -1,5 +1,7 @@
 package io.kubeexec.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubeexec.e2e.Command;
 
 import java.nio.file.Path;
@@ -8,12 +10,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * The one-node cluster of {@code tools/cluster.sh}, with a real kubelet and containerd, inside its own network
  * namespace. Everything that talks to it runs in that namespace through {@code tools/cluster.sh exec}: the API
  * server, the pods and the controller are never reachable from anywhere else.
  */
 final class LocalCluster implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> env;
     private final Path dir;
@@ -74,6 +80,27 @@ final class LocalCluster implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("exec", "kubectl"));
         command.addAll(List.of(args));
         return script(timeout, command.toArray(String[]::new));
+    }
+
+    /** {@code kubectl ARGS -o json}, parsed; a failed call throws with kubectl's own words. */
+    JsonNode json(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-o", "json"));
+        Command get = kubectl(all.toArray(String[]::new));
+        if (get.exitCode() != 0) {
+            throw new IllegalStateException("kubectl " + String.join(" ", args) + ": " + get.stderr());
+        }
+        try {
+            return JSON.readTree(get.stdout());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The command, once it has exited 0; otherwise the test fails with its output. */
+    static Command ok(Command command) {
+        assertThat(command.exitCode()).as(command.stdout() + command.stderr()).isZero();
+        return command;
     }
 
     /** Any command inside the cluster's network namespace, with its KUBECONFIG. */

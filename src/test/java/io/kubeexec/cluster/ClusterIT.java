@@ -18,8 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.kubeexec.cluster.LocalCluster.ok;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -226,33 +224,19 @@ class ClusterIT {
         await().atMost(Duration.ofSeconds(90)).until(() -> controllerPods().size() == 2);
 
         String pod = podOf("steady");
-        AtomicBoolean restarting = new AtomicBoolean(true);
-        AtomicInteger allowed = new AtomicInteger();
-        List<String> denied = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread execs = new Thread(() -> {
-            while (restarting.get()) {
-                Command exec = cluster.kubectl(Duration.ofSeconds(30), "exec", "-n", NS, pod, "--", "true");
-                if (exec.exitCode() == 0) {
-                    allowed.incrementAndGet();
-                } else {
-                    denied.add(Instant.now() + " " + exec.stderr().trim());
-                }
-            }
-        });
-        execs.start();
+        SteadyExecs execs = SteadyExecs.start(cluster, NS, pod);
         Thread.sleep(3_000);
         Instant restart = Instant.now();
         ok(cluster.kubectl("-n", SYSTEM, "rollout", "restart", "deployment/" + SYSTEM));
         ok(cluster.kubectl(Duration.ofMinutes(5), "-n", SYSTEM, "rollout", "status", "deployment/" + SYSTEM,
                 "--timeout=240s"));
         Thread.sleep(5_000);
-        restarting.set(false);
-        execs.join(60_000);
+        execs.close();
 
-        System.out.printf("rolling restart: %d execs allowed, %d denied, rollout took %s%n", allowed.get(),
-                denied.size(), Duration.between(restart, Instant.now()));
-        assertThat(denied).as("execs denied during the rolling restart").isEmpty();
-        assertThat(allowed.get()).isGreaterThan(20);
+        System.out.printf("rolling restart: %d execs allowed, %d denied, rollout took %s%n", execs.allowed(),
+                execs.denied().size(), Duration.between(restart, Instant.now()));
+        assertThat(execs.denied()).as("execs denied during the rolling restart").isEmpty();
+        assertThat(execs.allowed()).isGreaterThan(20);
         assertThat(awaitLabelled(pod).path("box.com/podTTLDuration").asText()).isEqualTo("1h0m0s");
 
         // A leader was elected with the Role's grants alone, and its scan evicts a touched pod. Evicted is enough:

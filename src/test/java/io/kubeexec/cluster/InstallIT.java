@@ -18,11 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.kubeexec.cluster.LocalCluster.ok;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -191,20 +188,7 @@ class InstallIT {
         Map<String, String> before = secretData();
         assertThat(before).containsKeys("ca.crt", "tls.crt");
         String pod = podOf("steady");
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger allowed = new AtomicInteger();
-        List<String> denied = Collections.synchronizedList(new ArrayList<>());
-        Thread execs = new Thread(() -> {
-            while (running.get()) {
-                Command exec = cluster.kubectl(Duration.ofSeconds(30), "exec", "-n", NS, pod, "--", "true");
-                if (exec.exitCode() == 0) {
-                    allowed.incrementAndGet();
-                } else {
-                    denied.add(Instant.now() + " " + exec.stderr().trim());
-                }
-            }
-        });
-        execs.start();
+        SteadyExecs execs = SteadyExecs.start(cluster, NS, pod);
         sleep(3_000);
         Instant asked = Instant.now();
         String request = "test-" + asked.getEpochSecond();
@@ -222,13 +206,12 @@ class InstallIT {
         });
         Duration renewal = Duration.between(asked, Instant.now());
         sleep(10_000); // execs on the new certificate
-        running.set(false);
-        execs.join(60_000);
+        execs.close();
 
         System.out.printf("InstallIT: forced renewal done in %s; execs meanwhile: %d allowed, %d denied%n", renewal,
-                allowed.get(), denied.size());
-        assertThat(denied).as("execs denied during the renewal").isEmpty();
-        assertThat(allowed.get()).isGreaterThan(10);
+                execs.allowed(), execs.denied().size());
+        assertThat(execs.denied()).as("execs denied during the renewal").isEmpty();
+        assertThat(execs.allowed()).isGreaterThan(10);
     }
 
     @Test

@@ -5,13 +5,9 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.kubeexec.controller.config.Flag;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,21 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CertManagerComponentTest {
 
-    private static final String TARGET = "check-cert-manager";
+    private static final String TARGET = Kustomize.baseWith("cert-manager");
 
     private Controller controller;
-
-    @BeforeAll
-    static void anOverlayWithTheComponent() throws IOException {
-        Path overlay = Kustomize.tree().resolve(TARGET);
-        Files.createDirectories(overlay);
-        Files.writeString(overlay.resolve("kustomization.yaml"), """
-                apiVersion: kustomize.config.k8s.io/v1beta1
-                kind: Kustomization
-                resources: [../base]
-                components: [../components/cert-manager]
-                """);
-    }
 
     @BeforeEach
     void render() {

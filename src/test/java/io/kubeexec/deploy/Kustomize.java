@@ -52,6 +52,27 @@ final class Kustomize {
         return fromEnv == null || fromEnv.isBlank() ? "kubectl" : fromEnv;
     }
 
+    /**
+     * A kustomization of the base with one component ({@code components/NAME}), written into the scratch tree;
+     * returns its target name for {@link #render} and {@code Controller.in}.
+     */
+    static String baseWith(String component) {
+        String target = "base-with-" + component;
+        Path dir = tree().resolve(target);
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("kustomization.yaml"), """
+                    apiVersion: kustomize.config.k8s.io/v1beta1
+                    kind: Kustomization
+                    resources: [../base]
+                    components: [../components/%s]
+                    """.formatted(component));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
+    }
+
     /** The multi-document YAML that {@code kubectl kustomize <target>} prints. */
     static String render(String target) {
         return RENDERED.computeIfAbsent(target, t -> {

@@ -8,10 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
@@ -69,7 +65,7 @@ class ManagedClusterTest {
     @Test
     void theHostNetworkComponentPutsTheWebhookOnTheNodeOnPortsNoNodeComponentUses() {
         Controller base = Controller.in("base");
-        Controller controller = Controller.in(withHostNetwork());
+        Controller controller = Controller.in(Kustomize.baseWith("host-network"));
 
         assertThat(controller.pod().getHostNetwork()).isTrue();
         assertThat(controller.pod().getDnsPolicy()).isEqualTo("ClusterFirstWithHostNet");
@@ -82,22 +78,5 @@ class ManagedClusterTest {
         // Nothing else moves.
         assertThat(controller.args().keySet()).containsAll(base.args().keySet());
         assertThat(controller.container().getEnv()).isEqualTo(base.container().getEnv());
-    }
-
-    /** A kustomization of the base with the host-network component, in the scratch tree. */
-    static String withHostNetwork() {
-        Path dir = Kustomize.tree().resolve("test-host-network");
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("kustomization.yaml"), """
-                    apiVersion: kustomize.config.k8s.io/v1beta1
-                    kind: Kustomization
-                    resources: [../base]
-                    components: [../components/host-network]
-                    """);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return "test-host-network";
     }
 }

@@ -3,11 +3,8 @@ package io.kubeexec.deploy;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.kubeexec.controller.config.Flag;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,19 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MutualTlsComponentTest {
 
-    private static final String TARGET = "check-mutual-tls";
-
-    @BeforeAll
-    static void anOverlayWithTheComponent() throws IOException {
-        Path overlay = Kustomize.tree().resolve(TARGET);
-        Files.createDirectories(overlay);
-        Files.writeString(overlay.resolve("kustomization.yaml"), """
-                apiVersion: kustomize.config.k8s.io/v1beta1
-                kind: Kustomization
-                resources: [../base]
-                components: [../components/mutual-tls]
-                """);
-    }
+    private static final String TARGET = Kustomize.baseWith("mutual-tls");
 
     @Test
     void theControllerIsGivenTheMountedClientCa() {

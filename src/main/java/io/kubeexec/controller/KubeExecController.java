@@ -3,6 +3,7 @@ package io.kubeexec.controller;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeexec.controller.config.CommandLine;
 import io.kubeexec.controller.config.ControllerConfiguration;
+import io.kubeexec.controller.kube.KubernetesClients;
 import io.kubeexec.controller.config.InvalidSettingException;
 import io.kubeexec.controller.config.Settings;
 import io.kubeexec.controller.logging.LogThresholds;
@@ -53,7 +54,7 @@ public final class KubeExecController {
         LogThresholds.setLevel(settings.logLevel());
         // Readiness waits for the routes and for the API server's first answer through this client. Its build
         // (kubeconfig, fabric8, its HTTP client: ~0.7 s of CPU) starts here, beside all of Camel's set-up.
-        KubernetesClient client = ControllerConfiguration.startClient(settings);
+        KubernetesClient client = KubernetesClients.start(settings.apiServer());
         // Undertow's XNIO registers MBeans as the listener starts, which builds the platform MBean server: about 0.1 s
         // of class loading on the start's critical path. Built on another core meanwhile, it is there when needed.
         Thread mbeanServer = new Thread(ManagementFactory::getPlatformMBeanServer, "platform-mbean-server");

@@ -1,12 +1,6 @@
 package io.kubeexec.controller.config;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kubeexec.controller.admission.AdmissionWebhook;
 import io.kubeexec.controller.admission.InteractionClassifier;
 import io.kubeexec.controller.decision.NamespaceExemption;
@@ -17,7 +11,7 @@ import io.kubeexec.controller.handover.PeerTrust;
 import io.kubeexec.controller.health.Health;
 import io.kubeexec.controller.http.WebhookUndertowComponent;
 import io.kubeexec.controller.decision.EvictionSchedule;
-import io.kubeexec.controller.kube.BackgroundClient;
+import io.kubeexec.controller.kube.KubernetesClients;
 import io.kubeexec.controller.kube.EventBacklog;
 import io.kubeexec.controller.kube.EvictionScan;
 import io.kubeexec.controller.kube.Evictor;
@@ -30,7 +24,7 @@ import io.kubeexec.controller.decision.TtlPolicy;
 import io.kubeexec.controller.decision.UnrecordableRule;
 import io.kubeexec.controller.metrics.Metrics;
 import io.kubeexec.controller.observe.Observations;
-import io.kubeexec.controller.tls.ClientCertificateTrust;
+import io.kubeexec.controller.tls.ServerTls;
 import io.kubeexec.controller.pending.LedgerPolicy;
 import io.kubeexec.controller.pending.PendingWork;
 import io.kubeexec.controller.pending.UnrecordableGate;
@@ -47,28 +41,18 @@ import org.apache.camel.component.seda.SedaComponent;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.EventNotifierSupport;
-import org.apache.camel.support.jsse.ClientAuthentication;
-import org.apache.camel.support.jsse.KeyManagersParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
-import org.apache.camel.support.jsse.SSLContextServerParameters;
-import org.apache.camel.support.jsse.SecureSocketProtocolsParameters;
-import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 
 /**
  * Creates the beans the YAML routes call, from the settings Camel holds as properties. The production main and the
@@ -86,7 +70,7 @@ public class ControllerConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Uses a client from {@link #startClient}, which the main method calls with the same flags before Camel starts:
+     * Uses a client from {@link KubernetesClients#start}, which the main method calls with the same flags before Camel starts:
      * readiness waits for the client's first answer, and Camel's set-up before this configuration runs takes about
      * 0.4 s, which the client's build need not wait for.
      */
@@ -99,7 +83,7 @@ public class ControllerConfiguration implements CamelConfiguration {
         Settings settings = Settings.from(flagValues(context.getPropertiesComponent()));
         settings.derivedRouteProperties().forEach(context.getPropertiesComponent()::addOverrideProperty);
         Clock clock = Clock.systemUTC();
-        KubernetesClient client = startedClient != null ? startedClient : startClient(settings);
+        KubernetesClient client = startedClient != null ? startedClient : KubernetesClients.start(settings.apiServer());
         String instance = instanceName();
 
         NamespaceExemption exemption = new NamespaceExemption(settings.controllerNamespace(), settings.namespaceAllowlist());
@@ -143,7 +127,7 @@ public class ControllerConfiguration implements CamelConfiguration {
         }
         metrics.certificateExpiry(() -> keyPair.served()
                 .map(certificate -> certificate.getNotAfter().toInstant().getEpochSecond()).orElse(0L));
-        bind(context, "tls", tls(keyPair, settings, clock));
+        bind(context, "tls", ServerTls.webhook(keyPair, settings.clientCaPath(), clock));
         bind(context, "health", health);
         bind(context, "undertow", new WebhookUndertowComponent(settings.maxBodyBytes(), settings.requestTimeout(),
                 settings.admissionFastPath()));
@@ -154,7 +138,7 @@ public class ControllerConfiguration implements CamelConfiguration {
                 exemption, settings.maxBodyBytes(), settings.denyWhenQueueFull(), clock, metrics,
                 new UnrecordableGate(new UnrecordableRule(settings.denyWhenUnrecordable(),
                         settings.unrecordableAfter()), pending, clock,
-                        interaction -> probe(client, interaction.namespace(), interaction.pod())),
+                        interaction -> KubernetesClients.probe(client, interaction.namespace(), interaction.pod())),
                 health::draining));
         bind(context, "pendingWork", pending);
         bind(context, "eventBacklog", new EventBacklog(metrics, Integer.parseInt(
@@ -176,7 +160,7 @@ public class ControllerConfiguration implements CamelConfiguration {
         }
 
         PeerHandover handover = settings.handoverPeers().isEmpty() ? null : new PeerHandover(settings.handoverPeers(),
-                handoverTls(keyPair, peerTrust), instance, clock);
+                ServerTls.handoverClient(keyPair, peerTrust), instance, clock);
         context.getManagementStrategy().addEventNotifier(new Lifecycle(health, leadership, settings,
                 new DrainWatch(context, pending, handover, metrics, clock),
                 () -> ledgerPolicy.holdDrainWhileWorkIsPending(context), pending::close));
@@ -218,40 +202,6 @@ public class ControllerConfiguration implements CamelConfiguration {
         return values;
     }
 
-    /** The client for these settings, built on a thread of its own; its first call waits for the build. */
-    public static KubernetesClient startClient(Settings settings) {
-        return BackgroundClient.build(() -> kubernetesClient(settings));
-    }
-
-    static KubernetesClient kubernetesClient(Settings settings) {
-        ConfigBuilder config = new ConfigBuilder(Config.autoConfigure(null))
-                // Retries are the routes' business: fabric8's own would hold a 429 for ~20 s.
-                .withRequestRetryBackoffLimit(0);
-        if (!settings.apiServer().isEmpty()) {
-            config.withMasterUrl(settings.apiServer());
-        }
-        // Without a class-path scan: by default fabric8 loads every model class it ships (~900) to map a kind to its
-        // class. Every call here is typed (pods, events, evictions, leases), so the mapping is never asked. Reading a
-        // kubeconfig still scans, in fabric8's static serialization: the AppCDS training run reads one for that.
-        return new KubernetesClientBuilder().withConfig(config.build())
-                .withKubernetesSerialization(new KubernetesSerialization(new ObjectMapper(), false)).build();
-    }
-
-    /**
-     * Reads a pod, as the interact worker's first call does: an answer, even 403 or 404, means the API server can be
-     * reached; no answer (the client reports no status code), 5xx or 429 means it cannot (yet).
-     */
-    private static void probe(KubernetesClient client, String namespace, String pod) {
-        try {
-            client.pods().inNamespace(namespace).withName(pod).get();
-        } catch (KubernetesClientException e) {
-            boolean answered = e.getCode() >= 200 && e.getCode() < 500 && e.getCode() != 429;
-            if (!answered) {
-                throw e;
-            }
-        }
-    }
-
     /**
      * Self-managed certificates (-certificate-secret): read from the Secret now and every -certificate-refresh. The
      * certificate issuer is loaded only here, so a start with certificate files does not pay for it.
@@ -264,70 +214,6 @@ public class ControllerConfiguration implements CamelConfiguration {
                 settings.certificateRefresh(), clock, keyManager);
         certificates.start();
         return certificates;
-    }
-
-    /** The hand-over's client: this replica's key pair as client certificate, trusting peers by certificate. */
-    private static SSLContext handoverTls(ServingKeyManager keyPair, PeerTrust peerTrust) {
-        try {
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(new KeyManager[] {keyPair}, new TrustManager[] {peerTrust}, null);
-            return tls;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot set up TLS for the hand-over: " + e.getMessage(), e);
-        }
-    }
-
-    static SSLContextParameters tls(ServingKeyManager keyManager, Settings settings, Clock clock) {
-        KeyManagersParameters keyManagers = new KeyManagersParameters() {
-            @Override
-            public KeyManager[] createKeyManagers() {
-                return new KeyManager[] {keyManager};
-            }
-        };
-        SecureSocketProtocolsParameters protocols = new SecureSocketProtocolsParameters();
-        protocols.setSecureSocketProtocol(List.of("TLSv1.3", "TLSv1.2"));
-        SSLContextParameters tls = new OneSslContext();
-        tls.setKeyManagers(keyManagers);
-        tls.setSecureSocketProtocols(protocols);
-        // Without client certificates nothing is verified: no need to read the JVM's CA bundle (~140 certificates).
-        tls.setTrustManagers(new TrustManagersParameters() {
-            @Override
-            public TrustManager[] createTrustManagers() {
-                return new TrustManager[0];
-            }
-        });
-        settings.clientCaPath().ifPresent(caPath -> {
-            // A caller without a certificate from these CAs fails the handshake: no request of its reaches a route.
-            ClientCertificateTrust trust = new ClientCertificateTrust(caPath, clock);
-            TrustManagersParameters trustManagers = new TrustManagersParameters() {
-                @Override
-                public TrustManager[] createTrustManagers() {
-                    return new TrustManager[] {trust};
-                }
-            };
-            SSLContextServerParameters server = new SSLContextServerParameters();
-            server.setClientAuthentication(ClientAuthentication.REQUIRE.name());
-            tls.setTrustManagers(trustManagers);
-            tls.setServerParameters(server);
-        });
-        return tls;
-    }
-
-    /**
-     * Every HTTPS endpoint asks for an SSLContext, and they all share one listener: one context serves them all (the
-     * key manager picks up a rotated certificate by itself).
-     */
-    private static final class OneSslContext extends SSLContextParameters {
-        private SSLContext context;
-
-        @Override
-        public synchronized SSLContext createSSLContext(CamelContext camelContext)
-                throws GeneralSecurityException, IOException {
-            if (context == null) {
-                context = super.createSSLContext(camelContext);
-            }
-            return context;
-        }
     }
 
     /**

@@ -1,32 +1,18 @@
-package io.kubeexec.controller.config;
+package io.kubeexec.controller.kube;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The controller's Kubernetes client: typed calls only, so no scan of fabric8's ~900 model classes. */
-class KubernetesClientTest {
-
-    @TempDir
-    Path dir;
+class KubernetesClientsTest {
 
     @Test
-    void theClientDoesNotScanTheClassPathForKindsYetReadsTypedResources() throws IOException {
-        String cert = Files.writeString(dir.resolve("tls.crt"), "not read here").toString();
-        String key = Files.writeString(dir.resolve("tls.key"), "not read here").toString();
-        Settings settings = Settings.from(CommandLine.resolve(new String[] {"-cert-path", cert, "-key-path", key,
-                "-api-server", "http://127.0.0.1:1"}, Map.of(), CommandLineTest.shippedDefaults()));
-
-        try (KubernetesClient client = ControllerConfiguration.kubernetesClient(settings)) {
+    void theClientDoesNotScanTheClassPathForKindsYetReadsTypedResources() {
+        try (KubernetesClient client = KubernetesClients.build("http://127.0.0.1:1")) {
             KubernetesSerialization serialization = client.getKubernetesSerialization();
 
             // fabric8's default serialization would have found this kind by scanning the class path.

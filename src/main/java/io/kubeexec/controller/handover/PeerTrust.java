@@ -1,21 +1,16 @@
 package io.kubeexec.controller.handover;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
+import io.kubeexec.controller.tls.TrustAnchors;
+
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
@@ -95,50 +90,24 @@ public final class PeerTrust extends X509ExtendedTrustManager {
 
     /** This replica's chain, and the CAs beside it. */
     private static List<X509Certificate> fromFiles(Path certPath) throws CertificateException {
-        List<X509Certificate> anchors = new ArrayList<>(read(certPath));
+        List<X509Certificate> anchors = new ArrayList<>(TrustAnchors.read(certPath));
         Path ca = certPath.resolveSibling("ca.crt");
         if (Files.isReadable(ca)) {
-            anchors.addAll(read(ca));
+            anchors.addAll(TrustAnchors.read(ca));
         }
         return anchors;
     }
 
     private X509TrustManager trusted() throws CertificateException {
-        try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            List<X509Certificate> anchors = anchors();
-            if (anchors.isEmpty()) {
-                // The JDK would throw a RuntimeException for an empty trust store.
-                throw new CertificateException("nothing to trust the peers by in " + source + " yet");
-            }
-            int i = 0;
-            for (X509Certificate anchor : anchors) {
-                store.setCertificateEntry("anchor-" + i++, anchor);
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-            factory.init(store);
-            for (TrustManager manager : factory.getTrustManagers()) {
-                if (manager instanceof X509TrustManager x509) {
-                    return x509;
-                }
-            }
-            throw new CertificateException("no X509 trust manager available");
-        } catch (GeneralSecurityException | IOException e) {
-            throw new CertificateException("cannot build the peers' trust from " + source + ": " + e.getMessage(), e);
+        List<X509Certificate> trusted = anchors();
+        if (trusted.isEmpty()) {
+            // The JDK would throw a RuntimeException for an empty trust store.
+            throw new CertificateException("nothing to trust the peers by in " + source + " yet");
         }
-    }
-
-    private static List<X509Certificate> read(Path pem) throws CertificateException {
         try {
-            List<X509Certificate> certificates = new ArrayList<>();
-            for (Certificate certificate : CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(pem)))) {
-                certificates.add((X509Certificate) certificate);
-            }
-            return certificates;
-        } catch (IOException e) {
-            throw new CertificateException("cannot read " + pem + ": " + e.getMessage(), e);
+            return TrustAnchors.pkix(trusted);
+        } catch (GeneralSecurityException e) {
+            throw new CertificateException("cannot build the peers' trust from " + source + ": " + e.getMessage(), e);
         }
     }
 }

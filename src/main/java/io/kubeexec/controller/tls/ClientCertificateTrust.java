@@ -1,23 +1,16 @@
 package io.kubeexec.controller.tls;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.Collection;
 import java.util.List;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -46,12 +39,11 @@ public final class ClientCertificateTrust extends X509ExtendedTrustManager {
             throw new IllegalArgumentException(caPath + " holds no PEM certificate");
         }
         try {
-            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(pem));
+            List<X509Certificate> certificates = TrustAnchors.read(caPath);
             if (certificates.isEmpty()) {
                 throw new IllegalArgumentException(caPath + " holds no PEM certificate");
             }
-            return certificates.stream().map(X509Certificate.class::cast).toList();
+            return certificates;
         } catch (CertificateException e) {
             throw new IllegalArgumentException("cannot read the certificates in " + caPath + ": " + e.getMessage(), e);
         }
@@ -59,20 +51,8 @@ public final class ClientCertificateTrust extends X509ExtendedTrustManager {
 
     private static X509ExtendedTrustManager build(List<X509Certificate> cas) {
         try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            for (int i = 0; i < cas.size(); i++) {
-                store.setCertificateEntry("client-ca-" + i, cas.get(i));
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-            factory.init(store);
-            for (TrustManager manager : factory.getTrustManagers()) {
-                if (manager instanceof X509ExtendedTrustManager x509) {
-                    return x509;
-                }
-            }
-            throw new IllegalStateException("no X509 trust manager available");
-        } catch (GeneralSecurityException | IOException e) {
+            return TrustAnchors.pkix(cas);
+        } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot use the client CA certificates: " + e.getMessage(), e);
         }
     }

@@ -37,7 +37,7 @@ public final class KubeExecController {
         Properties defaults = defaults();
         Settings settings;
         try {
-            settings = Settings.from(CommandLine.resolve(args, System.getenv(), defaults));
+            settings = Settings.from(CommandLine.resolve(args, System.getenv(), defaults), System.getenv());
             if (!settings.selfManagedCertificates()) {
                 PemKeyStore.load(settings.certPath(), settings.keyPath());
             }

@@ -80,7 +80,7 @@ public class ControllerConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        Settings settings = Settings.from(flagValues(context.getPropertiesComponent()));
+        Settings settings = Settings.from(flagValues(context.getPropertiesComponent()), System.getenv());
         settings.derivedRouteProperties().forEach(context.getPropertiesComponent()::addOverrideProperty);
         Clock clock = Clock.systemUTC();
         KubernetesClient client = startedClient != null ? startedClient : KubernetesClients.start(settings.apiServer());

@@ -68,7 +68,17 @@ public record Settings(
 
     private static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error");
 
+    /** The settings of these flag values, outside a pod (no POD_NAMESPACE): the tests'. */
     public static Settings from(Map<Flag, String> values) {
+        return from(values, Map.of());
+    }
+
+    /**
+     * The settings of these flag values; {@code environment} gives POD_NAMESPACE (the Downward API's), the default of
+     * -lease-namespace and -controller-namespace.
+     */
+    public static Settings from(Map<Flag, String> values, Map<String, String> environment) {
+        String podNamespace = environment.get("POD_NAMESPACE");
         Map<Flag, String> raw = new EnumMap<>(Flag.class);
         raw.putAll(values);
         for (Flag flag : Flag.values()) {
@@ -131,12 +141,12 @@ public record Settings(
         }
         String leaseNamespace = raw.get(Flag.LEASE_NAMESPACE).trim();
         if (leaseNamespace.isEmpty()) {
-            leaseNamespace = System.getenv().getOrDefault("POD_NAMESPACE", "default");
+            leaseNamespace = podNamespace != null ? podNamespace : "default";
         }
         String controllerNamespace = raw.get(Flag.CONTROLLER_NAMESPACE).trim();
         if (controllerNamespace.isEmpty()) {
-            controllerNamespace = System.getenv().getOrDefault("POD_NAMESPACE",
-                    NamespaceExemption.DEFAULT_CONTROLLER_NAMESPACE);
+            controllerNamespace = podNamespace != null ? podNamespace
+                    : NamespaceExemption.DEFAULT_CONTROLLER_NAMESPACE;
         }
         integer(Flag.MAX_PENDING, raw, 1, 10_000_000); // read by maxPending(): valid before anything starts
         String certificateSecret = raw.get(Flag.CERTIFICATE_SECRET).trim();

@@ -328,6 +328,25 @@ class CommandLineTest {
         }
 
         @Test
+        void inAPodTheNamespacesDefaultToThePodsOwnAndTheFlagsStillWin() {
+            String[] files = {"-cert-path", cert, "-key-path", key};
+            Map<String, String> pod = Map.of("POD_NAMESPACE", "ops");
+
+            Settings inPod = Settings.from(CommandLine.resolve(files, pod, shippedDefaults()), pod);
+            Settings outside = Settings.from(CommandLine.resolve(files, Map.of(), shippedDefaults()), Map.of());
+            String[] flagged = {"-cert-path", cert, "-key-path", key, "-controller-namespace", "kec",
+                "-lease-namespace", "leases"};
+            Settings flagsWin = Settings.from(CommandLine.resolve(flagged, pod, shippedDefaults()), pod);
+
+            assertThat(inPod.controllerNamespace()).isEqualTo("ops");
+            assertThat(inPod.leaseNamespace()).isEqualTo("ops");
+            assertThat(outside.controllerNamespace()).isEqualTo("kube-exec-controller");
+            assertThat(outside.leaseNamespace()).isEqualTo("default");
+            assertThat(flagsWin.controllerNamespace()).isEqualTo("kec");
+            assertThat(flagsWin.leaseNamespace()).isEqualTo("leases");
+        }
+
+        @Test
         void withACertificateSecretNoFilesAreNeededAndTheServiceAndWebhookConfigurationDefaultToTheManifests() {
             Settings settings = Settings.from(CommandLine.resolve(new String[0],
                     Map.of("KEC_CERTIFICATE_SECRET", "kube-exec-controller-certificate"), shippedDefaults()));

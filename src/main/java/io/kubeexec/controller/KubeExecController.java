@@ -62,7 +62,7 @@ public final class KubeExecController {
         mbeanServer.start();
         // No class scanning: the routes are the YAML files, the beans come from ControllerConfiguration.
         Main main = new Main();
-        main.configure().addConfiguration(new ControllerConfiguration(client));
+        main.configure().addConfiguration(new ControllerConfiguration(settings, client));
         settings.camelProperties().forEach(main::addOverrideProperty);
         try {
             main.run();

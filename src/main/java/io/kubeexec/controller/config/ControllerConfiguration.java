@@ -62,25 +62,28 @@ public class ControllerConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControllerConfiguration.class);
 
+    private final Settings parsedSettings;
     private final KubernetesClient startedClient;
 
-    /** Builds the Kubernetes client as the application is configured (the route tests). */
+    /** Reads the settings from Camel's properties and builds the client (the route tests configure it this way). */
     public ControllerConfiguration() {
-        this(null);
+        this(null, null);
     }
 
     /**
-     * Uses a client from {@link KubernetesClients#start}, which the main method calls with the same flags before Camel starts:
-     * readiness waits for the client's first answer, and Camel's set-up before this configuration runs takes about
-     * 0.4 s, which the client's build need not wait for.
+     * The settings the main method parsed and a client from {@link KubernetesClients#start}, which it started before
+     * Camel's set-up: readiness waits for the client's first answer, and Camel's set-up before this configuration
+     * runs takes about 0.4 s, which the client's build need not wait for.
      */
-    public ControllerConfiguration(KubernetesClient startedClient) {
+    public ControllerConfiguration(Settings settings, KubernetesClient startedClient) {
+        this.parsedSettings = settings;
         this.startedClient = startedClient;
     }
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        Settings settings = Settings.from(flagValues(context.getPropertiesComponent()), System.getenv());
+        Settings settings = parsedSettings != null ? parsedSettings
+                : Settings.from(flagValues(context.getPropertiesComponent()), System.getenv());
         settings.derivedRouteProperties().forEach(context.getPropertiesComponent()::addOverrideProperty);
         Clock clock = Clock.systemUTC();
         KubernetesClient client = startedClient != null ? startedClient : KubernetesClients.start(settings.apiServer());

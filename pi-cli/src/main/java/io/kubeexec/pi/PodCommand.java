@@ -77,8 +77,9 @@ abstract class PodCommand implements Callable<Integer> {
         return false;
     }
 
+    /** Follows changes; only called when {@link #watching()} says so, which only {@code get -w} does. */
     void watch(Pods api, String namespace) {
-        throw new UnsupportedOperationException("watch");
+        throw new IllegalStateException(getClass().getSimpleName() + " does not watch");
     }
 
     /** The selected pods, or null when nothing could be listed (the error is already reported). */

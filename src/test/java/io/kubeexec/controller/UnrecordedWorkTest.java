@@ -9,12 +9,12 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
-import io.kubeexec.controller.admission.AdmissionWebhook;
 import io.kubeexec.controller.config.ControllerConfiguration;
 import io.kubeexec.controller.health.Health;
 import io.kubeexec.controller.metrics.Metrics;
 import io.kubeexec.controller.support.Reviews;
 import io.kubeexec.controller.support.TestController;
+import io.kubeexec.controller.work.Replay;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -168,7 +168,7 @@ class UnrecordedWorkTest {
         try {
             return controller.client().send(java.net.http.HttpRequest.newBuilder(controller.uri(path))
                     .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
-                    .header(AdmissionWebhook.HANDOVER_HEADER, handoverFrom)
+                    .header(Replay.HANDOVER_HEADER, handoverFrom)
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString(review, StandardCharsets.UTF_8)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {

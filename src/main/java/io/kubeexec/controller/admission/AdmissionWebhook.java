@@ -32,8 +32,6 @@ public final class AdmissionWebhook {
     private static final long EXEMPT_WARNING_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
     static final String NO_HANDOVER_WHILE_STOPPING =
             "this kube-exec-controller replica is shutting down and takes no handed-over work";
-    /** Set by a replica that hands its unrecorded work over to this one at shutdown (its instance name). */
-    public static final String HANDOVER_HEADER = "Kube-Exec-Controller-Handover";
 
     /** The answer, and the work for a queue or none; with work, what a peer would need to take it over. */
     public record Reply(int status, String body, QueuedWork work, String apiVersion, String uid, Replay replay) {

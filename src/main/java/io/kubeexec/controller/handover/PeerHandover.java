@@ -2,8 +2,8 @@ package io.kubeexec.controller.handover;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kubeexec.controller.admission.AdmissionWebhook;
 import io.kubeexec.controller.pending.PendingWork;
+import io.kubeexec.controller.work.Replay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,7 +170,7 @@ public final class PeerHandover {
         HttpRequest request = HttpRequest.newBuilder(peer.resolve(item.replay().path()))
                 .timeout(timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout)
                 .header("Content-Type", "application/json")
-                .header(AdmissionWebhook.HANDOVER_HEADER, instance)
+                .header(Replay.HANDOVER_HEADER, instance)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(item.replay().review()))
                 .build();
         return https.sendAsync(request, HttpResponse.BodyHandlers.ofString())

@@ -2,6 +2,7 @@ package io.kubeexec.controller.http;
 
 import io.kubeexec.controller.admission.AdmissionWebhook;
 import io.kubeexec.controller.health.Health;
+import io.kubeexec.controller.work.Replay;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
@@ -56,7 +57,7 @@ public final class WebhookUndertowComponent extends UndertowComponent {
 
         /** The method call of the route's first step; the second hands the reply to direct:queue-and-answer. */
         String call() {
-            return name() + "(${header.CamelHttpMethod}, ${body}, ${header." + AdmissionWebhook.HANDOVER_HEADER + "})";
+            return name() + "(${header.CamelHttpMethod}, ${body}, ${header." + Replay.HANDOVER_HEADER + "})";
         }
 
         static FastPath named(String value) {

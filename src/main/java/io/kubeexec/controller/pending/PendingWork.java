@@ -356,17 +356,6 @@ public final class PendingWork implements AutoCloseable {
     public record Retry(int failures, Duration delay, PodWork work) {
     }
 
-    /**
-     * Routes written before the ledger kept itself called this; it is now done for every consumer of the queues, so
-     * this does nothing (kept so that such a route still runs).
-     */
-    public void recorded(Long id) {
-    }
-
-    /** See {@link #recorded(Long)}. */
-    public void notRecordable(Long id) {
-    }
-
     /** A call to the API server failed in a way that may succeed later (no answer, 5xx, 429). */
     public void apiFailed(String failure) {
         latestApiOutcome.set(ApiOutcome.failed(clock.instant(), failure));

@@ -6,4 +6,7 @@ package io.kubeexec.controller.work;
  * not the parsed request: a parsed tree costs several times its text in the ledger.
  */
 public record Replay(String path, String uid, byte[] review) {
+
+    /** Set by a replica that hands its unrecorded work over to a peer at shutdown (its instance name). */
+    public static final String HANDOVER_HEADER = "Kube-Exec-Controller-Handover";
 }

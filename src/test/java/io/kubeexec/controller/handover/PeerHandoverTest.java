@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.kubeexec.controller.admission.AdmissionRequest;
 import io.kubeexec.controller.admission.AdmissionResponse;
-import io.kubeexec.controller.admission.AdmissionWebhook;
 import io.kubeexec.controller.pending.PendingWork;
 import io.kubeexec.controller.support.Reviews;
 import io.kubeexec.controller.support.TestController;
@@ -224,7 +223,7 @@ class PeerHandoverTest {
         server.createContext("/", exchange -> {
             JsonNode review = JSON.readTree(exchange.getRequestBody());
             received.add(new Received(exchange.getRequestURI().getPath(),
-                    exchange.getRequestHeaders().getFirst(AdmissionWebhook.HANDOVER_HEADER), review));
+                    exchange.getRequestHeaders().getFirst(Replay.HANDOVER_HEADER), review));
             byte[] body = answer.apply(review).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {

@@ -6,6 +6,7 @@ import io.kubeexec.controller.config.ControllerConfiguration;
 import io.kubeexec.controller.kube.KubernetesClients;
 import io.kubeexec.controller.config.InvalidSettingException;
 import io.kubeexec.controller.config.Settings;
+import io.kubeexec.controller.health.ShutdownDelay;
 import io.kubeexec.controller.logging.LogThresholds;
 import io.kubeexec.controller.tls.ClientCertificateTrust;
 import io.kubeexec.controller.tls.PemKeyStore;
@@ -63,6 +64,7 @@ public final class KubeExecController {
         // No class scanning: the routes are the YAML files, the beans come from ControllerConfiguration.
         Main main = new Main();
         main.configure().addConfiguration(new ControllerConfiguration(settings, client));
+        main.addMainListener(new ShutdownDelay(settings.shutdownDelay()));
         settings.camelProperties().forEach(main::addOverrideProperty);
         try {
             main.run();

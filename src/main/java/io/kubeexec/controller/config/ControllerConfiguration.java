@@ -28,6 +28,7 @@ import io.kubeexec.controller.tls.ServerTls;
 import io.kubeexec.controller.pending.LedgerPolicy;
 import io.kubeexec.controller.pending.PendingWork;
 import io.kubeexec.controller.pending.UnrecordableGate;
+import io.kubeexec.controller.kube.ScanScheduler;
 import io.kubeexec.controller.kube.SelfManagedCertificates;
 import io.kubeexec.controller.tls.ReloadingKeyManager;
 import io.kubeexec.controller.tls.SecretKeyManager;
@@ -35,12 +36,7 @@ import io.kubeexec.controller.tls.ServingKeyManager;
 import io.kubeexec.controller.work.WorkQueue;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.quartz.QuartzComponent;
-import org.apache.camel.component.seda.QueueReference;
-import org.apache.camel.component.seda.SedaComponent;
-import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.PropertiesComponent;
-import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +91,7 @@ public class ControllerConfiguration implements CamelConfiguration {
         LedgerPolicy ledgerPolicy = new LedgerPolicy(pending);
         context.addRoutePolicyFactory(ledgerPolicy);
         for (WorkQueue queue : WorkQueue.values()) {
-            metrics.queueDepth(queue.name(), () -> queueDepth(context, queue.name()));
+            metrics.queueDepth(queue.name(), () -> ledgerPolicy.queueDepth(queue));
             metrics.pending(queue.name(), () -> pending.size(queue));
         }
         PodEvents events = new PodEvents(clock, instance, settings.dryRun());
@@ -157,14 +153,14 @@ public class ControllerConfiguration implements CamelConfiguration {
 
         bind(context, "observations", new Observations(clock));
         bind(context, "systemTrust", new SSLContextParameters());
-        bind(context, "quartz", quartz());
+        bind(context, "quartz", ScanScheduler.quartz());
         if (!settings.routesExclude().isEmpty()) {
             RouteExclusions.install(context, settings.routesExclude());
         }
 
         PeerHandover handover = settings.handoverPeers().isEmpty() ? null : new PeerHandover(settings.handoverPeers(),
                 ServerTls.handoverClient(keyPair, peerTrust), instance, clock);
-        context.getManagementStrategy().addEventNotifier(new Lifecycle(health, leadership, settings,
+        context.getManagementStrategy().addEventNotifier(new Lifecycle(health, leadership,
                 new DrainWatch(context, pending, handover, metrics, clock),
                 () -> ledgerPolicy.holdDrainWhileWorkIsPending(context), pending::close));
         LOG.info("kube-exec-controller on port {}: ttl={}s, scan every {}, queues interact={} extend={}, "
@@ -181,20 +177,6 @@ public class ControllerConfiguration implements CamelConfiguration {
                 settings.selfManagedCertificates() ? "self-managed in the Secret " + settings.controllerNamespace()
                         + "/" + settings.certificateSecret() + ", caBundle of " + settings.webhookConfiguration()
                         : settings.certPath());
-    }
-
-    private static long queueDepth(CamelContext context, String queue) {
-        SedaComponent seda = context.getComponent("seda", SedaComponent.class);
-        if (seda == null) {
-            return 0;
-        }
-        // Camel keys its queues by endpoint URI without parameters ("seda://interact"), not by the bare name.
-        for (Map.Entry<String, QueueReference> entry : seda.getQueues().entrySet()) {
-            if (entry.getKey().replaceFirst("^seda:(//)?", "").equals(queue)) {
-                return entry.getValue().getQueue().size();
-            }
-        }
-        return 0;
     }
 
     static Map<Flag, String> flagValues(PropertiesComponent properties) {
@@ -219,24 +201,6 @@ public class ControllerConfiguration implements CamelConfiguration {
         return certificates;
     }
 
-    /**
-     * The eviction scan's scheduler: Quartz's defaults (its own quartz.properties), but one worker thread instead of
-     * ten, since the scan is its only job and never runs twice at once; and not registered in JMX (which nothing
-     * reads; it started the platform MBean server).
-     */
-    private static QuartzComponent quartz() {
-        QuartzComponent quartz = new QuartzComponent();
-        quartz.setProperties(Map.of(
-                "org.quartz.scheduler.instanceName", "DefaultQuartzScheduler",
-                "org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool",
-                "org.quartz.threadPool.threadCount", "1",
-                "org.quartz.threadPool.threadsInheritContextClassLoaderOfInitializingThread", "true",
-                "org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore",
-                "org.quartz.jobStore.misfireThreshold", "60000"));
-        quartz.setEnableJmx(false);
-        return quartz;
-    }
-
     private static String instanceName() {
         String host = System.getenv("HOSTNAME");
         if (host != null && !host.isBlank()) {
@@ -251,50 +215,5 @@ public class ControllerConfiguration implements CamelConfiguration {
 
     private static void bind(CamelContext context, String name, Object bean) {
         context.getRegistry().bind(name, bean);
-    }
-
-    /** Readiness follows the context: up once started; on SIGTERM down first, then (after a delay) stop. */
-    private static final class Lifecycle extends EventNotifierSupport {
-        private final Health health;
-        private final LeaderElection leadership;
-        private final Settings settings;
-        private final DrainWatch drain;
-        private final Runnable holdDrain;
-        private final Runnable stopRetries;
-
-        Lifecycle(Health health, LeaderElection leadership, Settings settings, DrainWatch drain, Runnable holdDrain,
-                Runnable stopRetries) {
-            this.health = health;
-            this.leadership = leadership;
-            this.settings = settings;
-            this.drain = drain;
-            this.holdDrain = holdDrain;
-            this.stopRetries = stopRetries;
-        }
-
-        @Override
-        public void notify(CamelEvent event) throws InterruptedException {
-            if (event instanceof CamelEvent.CamelContextStartedEvent) {
-                health.markStarted();
-            } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
-                health.markDraining();
-                LOG.info("Stopping: readiness is 503; the listener stops in {}, then the queues drain",
-                        settings.raw().get(Flag.SHUTDOWN_DELAY));
-                Thread.sleep(settings.shutdownDelay().toMillis());
-                holdDrain.run();
-                drain.drainStarting();
-            } else if (event instanceof CamelEvent.CamelContextStoppedEvent) {
-                stopRetries.run();
-                leadership.stop();
-                drain.stopped();
-            }
-        }
-
-        @Override
-        public boolean isEnabled(CamelEvent event) {
-            return event instanceof CamelEvent.CamelContextStartedEvent
-                    || event instanceof CamelEvent.CamelContextStoppingEvent
-                    || event instanceof CamelEvent.CamelContextStoppedEvent;
-        }
     }
 }

@@ -80,6 +80,12 @@ public final class LedgerPolicy implements RoutePolicyFactory {
         });
     }
 
+    /** What waits in a queue's SEDA queue for its worker (the kube_exec_controller_queue_depth gauge). */
+    public long queueDepth(WorkQueue queue) {
+        Route route = workers.get(queue);
+        return route != null && route.getEndpoint() instanceof SedaEndpoint seda ? seda.getQueue().size() : 0;
+    }
+
     /** The queue a route consumes, when it is one of the two: {@code seda:interact?size=500}, {@code seda://extend}. */
     static Optional<WorkQueue> queueOf(CamelContext context, String uri) {
         if (uri == null) {

@@ -24,9 +24,15 @@ class ShutdownDelayTest {
     private final TestController controller = new TestController(Map.of("shutdown-delay", "2s"));
     private final Main main = new Main();
 
+    private Thread running;
+
+    /** Waits for the whole stop: a context still stopping would shut down the next test's Quartz scheduler. */
     @AfterEach
-    void stop() {
+    void stop() throws InterruptedException {
         main.completed();
+        if (running != null) {
+            running.join(Duration.ofSeconds(60).toMillis());
+        }
         controller.close();
     }
 
@@ -34,7 +40,7 @@ class ShutdownDelayTest {
     void readinessIsDownThroughTheDelayWhileTheWebhookStillAnswersThenTheListenerStops() {
         main.configure().addConfiguration(new ControllerConfiguration());
         main.addMainListener(new ShutdownDelay(DELAY));
-        Thread running = new Thread(() -> {
+        running = new Thread(() -> {
             try {
                 main.run();
             } catch (Exception e) {

@@ -120,6 +120,23 @@ class StartupIT {
     }
 
     @Test
+    void aRouteThatStillKeepsTheLedgerByHandIsRefusedNamingTheBeanMethod(@TempDir Path routes) throws IOException {
+        // As workers and kubernetes-retries did before the ledger kept itself: pendingWork.recorded is gone.
+        Files.writeString(routes.resolve("old-worker.camel.yaml"), "- route:\n    id: old-worker\n    from:\n"
+                + "      uri: \"direct:old-worker\"\n      steps:\n        - bean:\n            ref: pendingWork\n"
+                + "            method: \"recorded(${header.KecPendingWork})\"\n");
+
+        Command run = launch("-cert-path", CERT, "-key-path", KEY, "-port", Integer.toString(TestController.freePort()),
+                "-routes-extra-dir", routes.toString(), "-api-server", "https://127.0.0.1:1");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).startsWith("kube-exec-controller: cannot start: Failed to create route: old-worker")
+                .contains("Method with name: recorded(${header.KecPendingWork}) not found on bean")
+                .contains("io.kubeexec.controller.pending.PendingWork");
+        assertThat(run.stdout()).as("never half-started").doesNotContain("Started admit-pod-interaction");
+    }
+
+    @Test
     void aBrokenFileInTheExtraRoutesDirectoryStopsStartUpNamingFileLineAndColumn(@TempDir Path routes)
             throws IOException {
         Files.writeString(routes.resolve("observer.camel.yaml"), "- route:\n    id: observer\n    from:\n"

@@ -16,13 +16,15 @@ import java.util.function.BooleanSupplier;
  * decision and writes it, without a Camel exchange or a worker thread. Every pod UPDATE in a cluster passes through
  * {@code /admit-pod-update} and almost none has a side effect, so this is the hot path (benchmarked by
  * bench/admission.sh). A decision with work for a queue is handed, on a worker thread since the queue may make it
- * wait, to the admission route's {@code direct:queue-and-answer}, which queues it (or applies -on-queue-full) and
- * writes the answer.
+ * wait, to the admission route's {@code direct:queue-and-answer}, which queues it (or applies -on-queue-full to the
+ * reply); the reply it leaves in {@code exchangeProperty.reply} is the answer.
  */
 public final class AdmissionFastPath implements HttpHandler {
 
     /** Larger bodies are decided on a worker thread, so one huge pod UPDATE never stalls an IO thread. */
     private static final int DECIDE_ON_IO_THREAD_BELOW = 256 * 1024;
+    /** The exchange property the admission routes keep the reply in, from the decision to the answer. */
+    private static final String REPLY = "reply";
 
     private final BiFunction<String, byte[], AdmissionWebhook.Reply> decide;
     private final AdmissionWebhook webhook;
@@ -94,14 +96,10 @@ public final class AdmissionFastPath implements HttpHandler {
     }
 
     private void queueAndAnswer(HttpServerExchange exchange, AdmissionWebhook.Reply reply) {
-        Exchange done = queues.send("direct:queue-and-answer", e -> e.setProperty("reply", reply));
-        if (done.getException() != null) {
-            AdmissionWebhook.Reply error = webhook.internalError(done.getException());
-            send(exchange, error.status(), error.body());
-            return;
-        }
-        Integer status = done.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        send(exchange, status == null ? 200 : status, done.getMessage().getBody(String.class));
+        Exchange done = queues.send("direct:queue-and-answer", e -> e.setProperty(REPLY, reply));
+        AdmissionWebhook.Reply answer = done.getException() != null ? webhook.internalError(done.getException())
+                : done.getProperty(REPLY, AdmissionWebhook.Reply.class);
+        send(exchange, answer.status(), answer.body());
     }
 
     private static void send(HttpServerExchange exchange, int status, String body) {

@@ -55,7 +55,10 @@ public final class WebhookUndertowComponent extends UndertowComponent {
     enum FastPath {
         interaction, podUpdate;
 
-        /** The method call of the route's first step; the second hands the reply to direct:queue-and-answer. */
+        /**
+         * The method call of the route's first step; the second hands the reply to direct:queue-and-answer, the third
+         * to direct:http-answer.
+         */
         String call() {
             return name() + "(${header.CamelHttpMethod}, ${body}, ${header." + Replay.HANDOVER_HEADER + "})";
         }
@@ -150,11 +153,12 @@ public final class WebhookUndertowComponent extends UndertowComponent {
         // The route's own steps; its route configuration's onException clauses are merged into its outputs too.
         List<ProcessorDefinition<?>> steps = definition == null ? List.of()
                 : definition.getOutputs().stream().filter(step -> !step.isAbstract()).toList();
-        boolean builtIn = steps.size() == 2
+        boolean builtIn = steps.size() == 3
                 && steps.get(0) instanceof SetPropertyDefinition reply && "reply".equals(reply.getName())
                 && reply.getExpression() instanceof MethodCallExpression call
                 && "admissionWebhook".equals(call.getRef()) && declared.call().equals(call.getMethod())
-                && steps.get(1) instanceof ToDefinition to && "direct:queue-and-answer".equals(to.getUri());
+                && steps.get(1) instanceof ToDefinition queue && "direct:queue-and-answer".equals(queue.getUri())
+                && steps.get(2) instanceof ToDefinition answer && "direct:http-answer".equals(answer.getUri());
         if (!builtIn) {
             throw new IllegalStateException("route " + routeId + " says fastPath: " + declared + ", so its requests"
                     + " are answered in Java by admissionWebhook." + declared + ", but its steps are not the built-in"

@@ -51,8 +51,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Creates the beans the YAML routes call, from the settings Camel holds as properties. The production main and the
- * route tests both go through here, so they wire the same application.
+ * The composition root: builds the beans the YAML routes call from parsed settings (the main method's, or Camel's
+ * properties for the route tests) and binds them. The production main and the route tests both go through here, so
+ * they wire the same application.
  */
 public class ControllerConfiguration implements CamelConfiguration {
 

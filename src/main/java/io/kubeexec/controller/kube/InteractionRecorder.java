@@ -153,7 +153,7 @@ public final class InteractionRecorder {
                     : " (with " + (toRecord.size() - 1) + " later interaction(s) in the same patch)";
             if (!first) {
                 LOG.info("pod={} user={} kind={}: additional interaction recorded{}; eviction time unchanged", where,
-                        interaction.username(), interaction.kind().label(), more);
+                        toRecord.get(0).username(), toRecord.get(0).kind().label(), more);
                 return List.of();
             }
             Instant evictionTime = patch.evictionTime().orElseThrow();

@@ -14,6 +14,7 @@ import io.kubeexec.controller.decision.TrackingOptOut;
 import io.kubeexec.controller.decision.TtlPolicy;
 import io.kubeexec.controller.kube.InteractionRecorder;
 import io.kubeexec.controller.kube.PodEvents;
+import io.kubeexec.controller.metrics.Metrics;
 import io.kubeexec.controller.work.Interaction;
 import io.kubeexec.controller.work.InteractionKind;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,7 +129,8 @@ class ContractFixtureTest {
                     .build()).create();
             InteractionRecorder recorder = new InteractionRecorder(client, PodKeys.DEFAULT,
                     new TtlPolicy(PodKeys.DEFAULT, Duration.ofMinutes(10), Duration.ofHours(24)),
-                    new TrackingOptOut(PodKeys.DEFAULT), new PodEvents(Clock.systemUTC(), "test", false));
+                    new TrackingOptOut(PodKeys.DEFAULT), new PodEvents(Clock.systemUTC(), "test", false),
+                    new Metrics());
 
             for (JsonNode e : history.path("entries")) {
                 recorder.record(new Interaction("n", "p", e.path("user").asText(), strings(e.path("groups")),

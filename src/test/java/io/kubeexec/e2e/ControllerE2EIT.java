@@ -178,7 +178,7 @@ class ControllerE2EIT {
         Path file = Files.createTempFile("e2e-cp", ".txt");
         Files.writeString(file, "hello");
 
-        // Copying from the pod, kubectl execs tar first thing (to the pod, it first execs `test -d`, an exec);
+        // Copying from the pod, kubectl execs tar first thing (to the pod, it first execs `test -d`, also cp);
         // without a kubelet it fails after admission.
         kubectl("cp", NS + "/copied:/tmp/hello.txt", file.resolveSibling("e2e-cp-copy.txt").toString());
         // kubectl port-forward refuses a pod that is not running before calling the API, so POST the subresource.

@@ -1,6 +1,7 @@
 package io.kubeexec.controller.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kubeexec.controller.decision.CopyCommand;
 import io.kubeexec.controller.work.Interaction;
 import io.kubeexec.controller.work.InteractionKind;
 
@@ -10,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Decides whether a CONNECT request is an interaction and of which kind. {@code kubectl cp} is an exec of
- * {@code tar}; port-forwarding counts only when enabled.
+ * Decides whether a CONNECT request is an interaction and of which kind. {@code kubectl cp} is an exec of one of
+ * the commands {@link CopyCommand} names; port-forwarding counts only when enabled.
  */
 public final class InteractionClassifier {
 
@@ -30,7 +31,7 @@ public final class InteractionClassifier {
         options.path("command").forEach(c -> command.add(c.asText()));
         InteractionKind kind;
         switch (request.subResource()) {
-            case "exec" -> kind = !command.isEmpty() && isTar(command.get(0)) ? InteractionKind.CP : InteractionKind.EXEC;
+            case "exec" -> kind = CopyCommand.isCopy(command) ? InteractionKind.CP : InteractionKind.EXEC;
             case "attach" -> kind = InteractionKind.ATTACH;
             case "portforward" -> {
                 if (!portForwardIsInteraction) {
@@ -44,9 +45,5 @@ public final class InteractionClassifier {
         }
         return Optional.of(new Interaction(request.namespace(), request.name(), request.username(),
                 request.groups(), kind, options.path("container").asText(""), List.copyOf(command), now));
-    }
-
-    private static boolean isTar(String executable) {
-        return executable.equals("tar") || executable.endsWith("/tar");
     }
 }

@@ -89,6 +89,7 @@ public class ControllerConfiguration implements CamelConfiguration {
         NamespaceExemption exemption = new NamespaceExemption(settings.controllerNamespace(), settings.namespaceAllowlist());
         Metrics metrics = new Metrics();
         PendingWork pending = new PendingWork(clock, settings.maxPending());
+        pending.whenRepeated(() -> metrics.repeatedReviews("ledger", 1));
         LedgerPolicy ledgerPolicy = new LedgerPolicy(pending);
         context.addRoutePolicyFactory(ledgerPolicy);
         for (WorkQueue queue : WorkQueue.values()) {
@@ -145,7 +146,7 @@ public class ControllerConfiguration implements CamelConfiguration {
                 context.getPropertiesComponent().resolveProperty("events-queue-size").orElse("2000"))));
         bind(context, "interactionRecorder", new InteractionRecorder(client, settings.keys(),
                 new TtlPolicy(settings.keys(), settings.ttl(), settings.maxTtl()), new TrackingOptOut(settings.keys()),
-                events));
+                events, metrics));
         bind(context, "extensionRecorder", new ExtensionRecorder(client, settings.keys(), events, metrics));
         bind(context, "evictionScan", new EvictionScan(client, settings.keys(), exemption,
                 new EvictionSchedule(settings.dryRun(), settings.evictBarePods()), new Evictor(client), events,

@@ -14,8 +14,10 @@ import io.kubeexec.contract.GoTime;
 import io.kubeexec.contract.PodInteractions;
 import io.kubeexec.contract.PodKeys;
 import io.kubeexec.controller.decision.InteractionPatch;
+import io.kubeexec.controller.decision.RepeatedExec;
 import io.kubeexec.controller.decision.TrackingOptOut;
 import io.kubeexec.controller.decision.TtlPolicy;
+import io.kubeexec.controller.metrics.Metrics;
 import io.kubeexec.controller.work.Interaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,13 +26,15 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The interact queue's worker. On a pod's first interaction it writes the three labels and the termination
- * annotation and returns Events 1 and 2; on later ones it only appends to the interactions annotation. The TTL and
+ * annotation and returns Events 1 and 2; on later ones it only appends to the interactions annotation, unless the
+ * history already holds the same exec (kubectl's second review of it, {@link RepeatedExec}). The TTL and
  * any opt-out come from the pod and its namespace, read at the first interaction; a later one in a namespace opted
  * out since is not written down (the webhooks would not have sent it). Writes are merge patches carrying
  * the {@code resourceVersion} read, so two replicas never both label a pod.
@@ -46,14 +50,16 @@ public final class InteractionRecorder {
     private final TtlPolicy ttlPolicy;
     private final TrackingOptOut optOut;
     private final PodEvents events;
+    private final Metrics metrics;
 
     public InteractionRecorder(KubernetesClient client, PodKeys keys, TtlPolicy ttlPolicy, TrackingOptOut optOut,
-            PodEvents events) {
+            PodEvents events, Metrics metrics) {
         this.client = client;
         this.keys = keys;
         this.ttlPolicy = ttlPolicy;
         this.optOut = optOut;
         this.events = events;
+        this.metrics = metrics;
     }
 
     /** Returns the Events to announce: none when the pod is gone or was already interacted with. */
@@ -114,7 +120,15 @@ public final class InteractionRecorder {
                         : ttlPolicy.decide(annotations(pod), annotations(namespace), routeTtl, "the route's TTL");
                 ttl.warnings().forEach(w -> LOG.warn("pod={}: {}", where, w));
             }
-            String history = appendedInteractions(pod, interaction);
+            // A labelled pod's history may already hold an interaction: recorded by another replica, or by this one
+            // before the second review of the same exec arrived.
+            List<Interaction> toRecord = first ? interaction.all() : notRepeated(pod, interaction);
+            int repeats = interaction.all().size() - toRecord.size();
+            if (toRecord.isEmpty()) {
+                metrics.repeatedReviews("history", repeats);
+                return List.of();
+            }
+            String history = appendedInteractions(pod, toRecord);
             InteractionPatch patch = first
                     ? InteractionPatch.first(keys, interaction.time(), interaction.username(), ttl.ttl(), history)
                     : InteractionPatch.later(keys, history);
@@ -134,11 +148,12 @@ public final class InteractionRecorder {
                 }
                 throw KubernetesCalls.retryable("PATCH pod " + where, e);
             }
-            String more = interaction.coalesced().isEmpty() ? ""
-                    : " (with " + interaction.coalesced().size() + " later interaction(s) in the same patch)";
+            metrics.repeatedReviews("history", repeats);
+            String more = toRecord.size() == 1 ? ""
+                    : " (with " + (toRecord.size() - 1) + " later interaction(s) in the same patch)";
             if (!first) {
                 LOG.info("pod={} user={} kind={}: additional interaction recorded{}; eviction time unchanged", where,
-                        interaction.username(), interaction.kind().label(), more);
+                        toRecord.get(0).username(), toRecord.get(0).kind().label(), more);
                 return List.of();
             }
             Instant evictionTime = patch.evictionTime().orElseThrow();
@@ -171,26 +186,60 @@ public final class InteractionRecorder {
         }
     }
 
-    /** The interactions annotation with this interaction appended, in the contract's form ({@link PodInteractions}). */
-    private String appendedInteractions(Pod pod, Interaction interaction) {
-        List<?> existing = List.of();
-        String recorded = annotations(pod).get(keys.interactions());
-        if (recorded != null) {
-            Object parsed;
-            try {
-                parsed = JSON.readValue(recorded, Object.class);
-            } catch (JsonProcessingException e) {
-                parsed = null;
+    /**
+     * The interactions that repeat none in the pod's history ({@link RepeatedExec}): kubectl's second review of one
+     * exec is recorded once, whichever replica recorded the first.
+     */
+    private List<Interaction> notRepeated(Pod pod, Interaction interaction) {
+        List<PodInteractions.Entry> entries;
+        try {
+            entries = new ArrayList<>(PodInteractions.read(existingHistory(pod).orElse(List.of())));
+        } catch (IllegalArgumentException e) {
+            entries = new ArrayList<>(); // a garbled history is replaced below, and repeats nothing
+        }
+        List<Interaction> toRecord = new ArrayList<>();
+        for (Interaction each : interaction.all()) {
+            Optional<PodInteractions.Entry> repeated = RepeatedExec.repeated(entries, each);
+            if (repeated.isPresent()) {
+                LOG.info("pod={}/{} user={} kind={} container={}: the same exec as the one recorded at {}, within {}"
+                        + " (kubectl's second try of one exec), not recorded again", each.namespace(), each.pod(),
+                        each.username(), each.kind().label(), each.container(), repeated.get().time(),
+                        GoDuration.format(RepeatedExec.WINDOW));
+            } else {
+                toRecord.add(each);
+                entries.add(PodInteractions.Entry.of(each.username(), each.groups(), each.kind().label(),
+                        each.container(), each.command(), each.time()));
             }
-            if (parsed instanceof List<?> list) {
+        }
+        return toRecord;
+    }
+
+    /** The history annotation as parsed JSON; empty when absent or not JSON at all. */
+    private Optional<Object> existingHistory(Pod pod) {
+        String recorded = annotations(pod).get(keys.interactions());
+        if (recorded == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(JSON.readValue(recorded, Object.class));
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The interactions annotation with these interactions appended, in the contract's form ({@link PodInteractions}). */
+    private String appendedInteractions(Pod pod, List<Interaction> interactions) {
+        List<?> existing = List.of();
+        if (annotations(pod).containsKey(keys.interactions())) {
+            if (existingHistory(pod).orElse(null) instanceof List<?> list) {
                 existing = list;
             } else {
-                LOG.warn("pod={}/{}: replacing an unreadable {} annotation", interaction.namespace(),
-                        interaction.pod(), keys.interactions());
+                LOG.warn("pod={}/{}: replacing an unreadable {} annotation", pod.getMetadata().getNamespace(),
+                        pod.getMetadata().getName(), keys.interactions());
             }
         }
         List<?> history = existing;
-        for (Interaction each : interaction.all()) {
+        for (Interaction each : interactions) {
             history = PodInteractions.append(history, PodInteractions.Entry.of(each.username(), each.groups(),
                     each.kind().label(), each.container(), each.command(), each.time()));
         }

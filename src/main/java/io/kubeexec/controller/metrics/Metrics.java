@@ -41,6 +41,8 @@ public final class Metrics {
         help.put("pending_rejections_total",
                 "Requests refused because the ledger already held -max-pending items (-on-queue-full decides how).");
         help.put("events_dropped_total", "Events not announced: the events queue held events-queue-size lists.");
+        help.put("repeated_reviews_total", "Reviews of an exec seen moments before (kubectl 1.30+ tries a WebSocket,"
+                + " then SPDY): allowed and not recorded again; found_in: this replica's ledger or the pod's history.");
         help.put("queue_depth", "Items waiting in a queue.");
         help.put("pending", "Pods with work accepted and not recorded yet: queued, being recorded, or waiting to be retried.");
         help.put("lost_total",
@@ -64,6 +66,7 @@ public final class Metrics {
         register("lost_total", "queue", "interact", "extend");
         register("pending_rejections_total", "queue", "interact", "extend");
         register("events_dropped_total", "reason", "queue_full");
+        register("repeated_reviews_total", "found_in", "ledger", "history");
         gauges.put("tracked_pods", tracked::get);
         gauges.put("next_eviction_timestamp_seconds", nextEviction::get);
         gauges.put("eviction_blocked_pods", blocked::get);
@@ -94,6 +97,14 @@ public final class Metrics {
     /** The ledger held -max-pending pods: the request met the -on-queue-full rule. */
     public void pendingRejected(String queue) {
         count("pending_rejections_total", "queue", queue);
+    }
+
+    /** Reviews not recorded since they repeat an exec found in the ledger or in the pod's history. */
+    public void repeatedReviews(String foundIn, int reviews) {
+        if (reviews > 0) {
+            counters.computeIfAbsent(series("repeated_reviews_total", "found_in", foundIn), k -> new LongAdder())
+                    .add(reviews);
+        }
     }
 
     public void eventsDropped(int events) {

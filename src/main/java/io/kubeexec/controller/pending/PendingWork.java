@@ -3,6 +3,7 @@ package io.kubeexec.controller.pending;
 
 import io.kubeexec.contract.PodInteractions;
 import io.kubeexec.controller.decision.ApiOutcome;
+import io.kubeexec.controller.decision.RepeatedExec;
 import io.kubeexec.controller.decision.RetryBackoff;
 import io.kubeexec.controller.work.ExtensionRequest;
 import io.kubeexec.controller.work.Interaction;
@@ -38,7 +39,8 @@ import java.util.function.BiConsumer;
  * It owns the waiting. Work for a pod that already has an entry is coalesced into it rather than queued again: the
  * worker records everything an entry holds in one patch (the first interaction decides the labels; the history keeps
  * the last {@value PodInteractions#MAX_ENTRIES} anyway, so an entry keeps its first and latest interactions only;
- * an extension replaces the one still waiting). A failure that may succeed later puts the entry back to wait
+ * an extension replaces the one still waiting; an interaction that repeats one it holds, kubectl's second review of
+ * one exec ({@link RepeatedExec}), is not added at all). A failure that may succeed later puts the entry back to wait
  * ({@link RetryBackoff}) without holding a thread, and one timer thread of the ledger's puts it on its queue again
  * when due; a full queue then is tried again a second later, never dropped. So an API outage costs memory and
  * recovery calls per pod, not per exec, and it holds at most {@code maxPending} interactions and extensions: past
@@ -83,10 +85,13 @@ public final class PendingWork implements AutoCloseable {
         }
     }
 
-    /** What {@link #accept} decided: queue the work under {@code id}, it joined its pod's entry, or the ledger is full. */
+    /**
+     * What {@link #accept} decided: queue the work under {@code id}, it joined its pod's entry, it repeats an
+     * interaction the entry holds ({@link RepeatedExec}: nothing to add), or the ledger is full.
+     */
     public record Admission(long id, Outcome outcome) {
 
-        public enum Outcome { QUEUE, COALESCED, FULL }
+        public enum Outcome { QUEUE, COALESCED, REPEAT, FULL }
 
         public boolean toQueue() {
             return outcome == Outcome.QUEUE;
@@ -159,6 +164,12 @@ public final class PendingWork implements AutoCloseable {
             return dropped;
         }
 
+        /** Whether {@code work} is the second review of an interaction this entry holds. */
+        boolean repeats(QueuedWork work) {
+            return work instanceof Interaction later && items.stream()
+                    .anyMatch(item -> item.work() instanceof Interaction earlier && RepeatedExec.repeats(later, earlier));
+        }
+
         /** Whether adding one more would grow the entry (false once it keeps as many as the history does). */
         boolean wouldGrow() {
             if (queue == WorkQueue.extend) {
@@ -206,6 +217,7 @@ public final class PendingWork implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private volatile Requeue requeue = (queue, id, body) -> false;
     private volatile BiConsumer<WorkQueue, Boolean> occupancy = (queue, occupied) -> { };
+    private volatile Runnable repeats = () -> { };
 
     /** Unbounded: for tests. */
     public PendingWork(Clock clock) {
@@ -236,6 +248,11 @@ public final class PendingWork implements AutoCloseable {
         this.requeue = requeue;
     }
 
+    /** Told of each interaction not added because it repeats one its pod's entry holds (a metric counts them). */
+    public void whenRepeated(Runnable listener) {
+        repeats = listener;
+    }
+
     /**
      * Told at once and on every change whether a queue has unrecorded work: the shutdown waits for the ledger, not
      * just the queues, since waiting work is in no queue.
@@ -252,6 +269,10 @@ public final class PendingWork implements AutoCloseable {
         synchronized (this) {
             LinkedHashMap<String, Entry> entries = byQueue.get(work.queue());
             Entry entry = entries.get(pod);
+            if (entry != null && entry.repeats(work)) {
+                repeats.run();
+                return new Admission(entry.id, Admission.Outcome.REPEAT);
+            }
             boolean grows = entry == null || entry.wouldGrow();
             if (grows && itemCount >= maxPending) {
                 return new Admission(0, Admission.Outcome.FULL);

@@ -1,5 +1,6 @@
 package io.kubeexec.controller.admission;
 
+import io.kubeexec.controller.support.TestController;
 import io.kubeexec.controller.work.Interaction;
 import io.kubeexec.controller.work.InteractionKind;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,7 @@ class InteractionClassifierTest {
             an exec of /bin/tar counts as cp | exec | {"kind":"PodExecOptions","apiVersion":"v1","command":["/bin/tar","cf","-","/data"]} | CP | '' | /bin/tar cf - /data
             an exec of /usr/bin/tar counts as cp | exec | {"kind":"PodExecOptions","apiVersion":"v1","command":["/usr/bin/tar","cf","-","/data"]} | CP | '' | /usr/bin/tar cf - /data
             an exec of a program merely ending in tar is an exec | exec | {"kind":"PodExecOptions","apiVersion":"v1","command":["guitar"]} | EXEC | '' | guitar
+            kubectl cp into a pod first probes with test -d and counts as cp | exec | {"kind":"PodExecOptions","apiVersion":"v1","stdout":true,"stderr":true,"container":"app","command":["test","-d","/tmp"]} | CP | app | test -d /tmp
             an exec of tar through a shell is an exec | exec | {"kind":"PodExecOptions","apiVersion":"v1","command":["sh","-c","tar cf - /data"]} | EXEC | '' | sh -c tar cf - /data
             kubectl port-forward is a portforward | portforward | {"kind":"PodPortForwardOptions","apiVersion":"v1","ports":[8080]} | PORTFORWARD | '' | ''
             a port-forward without ports is a portforward | portforward | {"kind":"PodPortForwardOptions","apiVersion":"v1"} | PORTFORWARD | '' | ''
@@ -68,6 +70,32 @@ class InteractionClassifierTest {
         assertThat(interaction.get().command()).doesNotContain("");
         assertThat(interaction.get().container()).isEqualTo(container);
         assertThat(String.join(" ", interaction.get().command())).isEqualTo(command);
+    }
+
+    @ParameterizedTest(name = "what kubectl {0} sends for {1} is {2}")
+    @CsvSource(delimiterString = "=>", textBlock = """
+            1.20 => cp-into-probe.json  => CP   => test -d /tmp
+            1.20 => cp-into-tar.json    => CP   => tar -xmf - -C /tmp
+            1.20 => cp-out.json         => CP   => tar cf - /etc/hosts
+            1.20 => exec.json           => EXEC => ls /tmp
+            1.32 => cp-into-probe.json  => CP   => test -d /tmp
+            1.32 => cp-into-tar.json    => CP   => tar -xmf - -C /tmp
+            1.32 => cp-out.json         => CP   => tar cf - /etc/hosts
+            1.32 => cp-out-retries.json => CP   => sh -c tar cf - /etc/hosts | tail -c+0
+            1.32 => exec-websocket.json => EXEC => ls /tmp
+            1.32 => exec-spdy.json      => EXEC => ls /tmp
+            """)
+    void whatKubectlReallySendsCountsAsWhatTheUserRan(String version, String fixture, InteractionKind kind,
+            String command) throws Exception {
+        AdmissionRequest request = AdmissionRequest.parse(TestController.fixture("kubectl-" + version + "/" + fixture)
+                .getBytes(StandardCharsets.UTF_8));
+
+        Interaction interaction = CLASSIFIER.classify(request, NOW).orElseThrow();
+
+        assertThat(interaction.kind()).isEqualTo(kind);
+        assertThat(String.join(" ", interaction.command())).isEqualTo(command);
+        assertThat(interaction.container()).isEqualTo("web");
+        assertThat(interaction.username()).isEqualTo("kubernetes-admin");
     }
 
     @Test

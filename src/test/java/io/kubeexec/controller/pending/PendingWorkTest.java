@@ -77,6 +77,30 @@ class PendingWorkTest {
     }
 
     @Test
+    void theSecondReviewOfAnExecIsNotAddedWhileTheFirstWaitsOrIsBeingRecordedAndIsCounted() {
+        AtomicInteger repeats = new AtomicInteger();
+        pending.whenRepeated(repeats::incrementAndGet);
+        Interaction first = exec("web-1");
+        long id = queued(first);
+        Interaction fallback = new Interaction("shop", "web-1", "alice", first.groups(), InteractionKind.EXEC, "app",
+                List.of("sh"), first.time().plusMillis(14));
+
+        assertThat(pending.accept(fallback, null)).isEqualTo(new PendingWork.Admission(id,
+                PendingWork.Admission.Outcome.REPEAT));
+        pending.started(id);
+        assertThat(pending.accept(fallback, null).outcome()).as("while being recorded")
+                .isEqualTo(PendingWork.Admission.Outcome.REPEAT);
+        assertThat(pending.accept(exec("web-1", "bob"), null).outcome()).as("another user's exec")
+                .isEqualTo(PendingWork.Admission.Outcome.COALESCED);
+        assertThat(pending.itemCount()).isEqualTo(2);
+        assertThat(repeats).hasValue(2);
+
+        pending.finished(id, true);
+        assertThat(pending.recordedCount()).isEqualTo(1);
+        assertThat(pending.items()).extracting(item -> ((Interaction) item.work()).username()).containsExactly("bob");
+    }
+
+    @Test
     void anEntryKeepsItsFirstAndLatestInteractionsOnlyAsTheHistoryDoes() {
         long id = queued(exec("web-1", "user-0"));
         for (int i = 1; i < 100; i++) {

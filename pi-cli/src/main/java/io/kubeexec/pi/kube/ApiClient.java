@@ -34,6 +34,7 @@ import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -529,8 +530,12 @@ public final class ApiClient implements Closeable {
         public Socket createSocket(Socket raw, String host, int port, boolean autoClose) throws IOException {
             Trace.mark("TCP connected");
             raw.setTcpNoDelay(true);
-            Socket socket = Tls.socket(tls, raw, serverName != null ? serverName : host, port, groups);
+            SSLSocket socket = Tls.socket(tls, raw, serverName != null ? serverName : host, port, groups);
             opened.add(socket);
+            // Here rather than in the JDK's HttpsClient, which first registers a listener: the JDK then starts a
+            // thread per handshake to tell it the handshake is done.
+            socket.startHandshake();
+            Trace.mark("TLS handshake done");
             return socket;
         }
 

@@ -3,12 +3,10 @@ package io.kubeexec.pi;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * Work every run needs, started on two more threads while the main thread builds and parses the command line: one
@@ -53,33 +51,14 @@ final class Warmup {
             TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             KeyFactory.getInstance("RSA");
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new NoTrust()}, null);
+            // No trust manager at all: the JDK's dummy one, where a null array would read its cacerts.
+            context.init(null, new TrustManager[0], null);
             try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
                 socket.getSSLParameters();
             }
             Trace.mark("TLS stack initialised");
         } catch (Exception | LinkageError ignored) {
             // Only a head start: the main thread does the same and reports any problem.
-        }
-    }
-
-    /** Trusts nothing: the context above never connects, and must not load the JDK's cacerts. */
-    private static final class NoTrust implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType)
-                throws java.security.cert.CertificateException {
-            throw new java.security.cert.CertificateException("not used");
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType)
-                throws java.security.cert.CertificateException {
-            throw new java.security.cert.CertificateException("not used");
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }

@@ -52,7 +52,9 @@ class ProductJarIT {
     /**
      * The host-name check is the JDK's checker called directly (the jar's manifest exports it): its trust manager's
      * route would parse the whole cacerts file first (AnchorCertificates), 70 to 200 ms of a run here. The training
-     * run makes real handshakes, with a CA of its own, as a kubeconfig's.
+     * run makes real handshakes, with a CA of its own, as a kubeconfig's. Nor does HttpsURLConnection get the chance
+     * to build the JDK's default SSL context (TrustStoreManager reads cacerts too): ApiClient sets its own factory
+     * as the default first.
      */
     @Test
     void handshakesCheckTheHostNameWithoutReadingTheJdksCacerts() throws Exception {
@@ -67,7 +69,8 @@ class ProductJarIT {
 
         String classes = Files.readString(log);
         assertThat(classes).contains("sun.security.util.HostnameChecker ").contains("Tls$JdkIdentity ")
-                .doesNotContain("sun.security.util.AnchorCertificates ");
+                .doesNotContain("sun.security.util.AnchorCertificates ")
+                .doesNotContain("sun.security.ssl.TrustStoreManager ");
     }
 
     @Test

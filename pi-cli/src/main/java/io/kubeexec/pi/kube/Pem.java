@@ -9,8 +9,10 @@ import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
@@ -82,13 +84,11 @@ public final class Pem {
             for (Block b : blocks(pem)) {
                 switch (b.type()) {
                     case "PRIVATE KEY":
-                        return pkcs8(b.der());
+                        return pkcs8(b.der(), "RSA", "EC", "Ed25519", "Ed448");
                     case "RSA PRIVATE KEY":
-                        return KeyFactory.getInstance("RSA").generatePrivate(
-                                new PKCS8EncodedKeySpec(sequence(concat(new byte[] {0x02, 0x01, 0x00}, RSA_ALGORITHM,
-                                        tlv(0x04, b.der())))));
+                        return pkcs8(pkcs8(RSA_ALGORITHM, b.der()), "RSA");
                     case "EC PRIVATE KEY":
-                        return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(sec1ToPkcs8(b.der())));
+                        return pkcs8(pkcs8(tlv(0x30, concat(EC_PUBLIC_KEY_OID, curve(b.der()))), b.der()), "EC");
                     case "ENCRYPTED PRIVATE KEY":
                         throw new IllegalArgumentException("encrypted private keys are not supported");
                     default:
@@ -101,61 +101,75 @@ public final class Pem {
         throw new IllegalArgumentException(what + ": no PEM private key found");
     }
 
-    private static PrivateKey pkcs8(byte[] der) throws GeneralSecurityException {
-        Der outer = new Der(der, 0);
-        Der inner = outer.child(); // version
-        Der algorithm = inner.next(); // AlgorithmIdentifier
-        Der oid = algorithm.child();
-        String name = switch (oid.hex()) {
-            case "2a864886f70d010101", "2a864886f70d01010a" -> "RSA";
-            case "2a8648ce3d0201" -> "EC";
-            case "2b6570" -> "Ed25519";
-            case "2b6571" -> "Ed448";
-            default -> throw new GeneralSecurityException("unsupported private key algorithm");
-        };
-        return KeyFactory.getInstance(name).generatePrivate(new PKCS8EncodedKeySpec(der));
-    }
-
-    /** SEC1 ECPrivateKey → PKCS#8 PrivateKeyInfo, taking the curve from the SEC1 [0] parameters. */
-    private static byte[] sec1ToPkcs8(byte[] sec1) {
-        Der seq = new Der(sec1, 0);
-        byte[] curve = null;
-        for (Der d = seq.child(); d != null; d = d.next()) {
-            if (d.tag() == 0xa0) {
-                Der param = d.child();
-                curve = param.encoded();
+    /** A PKCS#8 key of the first of these algorithms that takes it (the JDK's key factories check the OID). */
+    private static PrivateKey pkcs8(byte[] der, String... algorithms) throws GeneralSecurityException {
+        for (String algorithm : algorithms) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (InvalidKeySpecException e) {
+                // another algorithm
             }
         }
-        if (curve == null) {
-            throw new IllegalArgumentException("EC private key without curve parameters");
-        }
-        byte[] algorithm = sequence(concat(EC_PUBLIC_KEY_OID, curve));
-        return sequence(concat(new byte[] {0x02, 0x01, 0x00}, algorithm, tlv(0x04, sec1)));
+        throw new GeneralSecurityException("unsupported private key algorithm");
     }
 
-    private static byte[] sequence(byte[] content) {
-        return tlv(0x30, content);
+    /** PKCS#8 PrivateKeyInfo around a PKCS#1 or SEC1 key: version 0, the algorithm, the key as an octet string. */
+    private static byte[] pkcs8(byte[] algorithm, byte[] key) {
+        return tlv(0x30, concat(new byte[] {0x02, 0x01, 0x00}, algorithm, tlv(0x04, key)));
+    }
+
+    /** The named curve of a SEC1 ECPrivateKey: its [0] parameters, after the version and the private key. */
+    private static byte[] curve(byte[] sec1) {
+        int p = start(sec1, 0);
+        p = end(sec1, p); // version
+        p = end(sec1, p); // privateKey
+        if (p >= sec1.length || (sec1[p] & 0xff) != 0xa0) {
+            throw new IllegalArgumentException("EC private key without curve parameters");
+        }
+        int oid = start(sec1, p);
+        return Arrays.copyOfRange(sec1, oid, end(sec1, oid));
+    }
+
+    /** Where the content of the DER element at {@code at} starts. */
+    private static int start(byte[] der, int at) {
+        return at + 2 + (der[at + 1] < 0 ? der[at + 1] & 0x7f : 0);
+    }
+
+    /** Where the DER element at {@code at} ends. */
+    private static int end(byte[] der, int at) {
+        if (at + 2 > der.length) {
+            throw new IllegalArgumentException("truncated DER");
+        }
+        int length = der[at + 1] & 0xff;
+        if (length >= 0x80) {
+            int bytes = length & 0x7f;
+            if (bytes == 0 || bytes > 3 || at + 2 + bytes > der.length) {
+                throw new IllegalArgumentException("unsupported DER length");
+            }
+            length = 0;
+            for (int i = 0; i < bytes; i++) {
+                length = (length << 8) | (der[at + 2 + i] & 0xff);
+            }
+        }
+        int end = start(der, at) + length;
+        if (end > der.length) {
+            throw new IllegalArgumentException("truncated DER");
+        }
+        return end;
     }
 
     private static byte[] tlv(int tag, byte[] content) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 6);
         out.write(tag);
         int n = content.length;
-        if (n < 0x80) {
-            out.write(n);
-        } else if (n < 0x100) {
-            out.write(0x81);
-            out.write(n);
-        } else if (n < 0x10000) {
-            out.write(0x82);
-            out.write(n >> 8);
-            out.write(n);
-        } else {
-            out.write(0x83);
-            out.write(n >> 16);
-            out.write(n >> 8);
-            out.write(n);
+        if (n >= 0x80) {
+            int bytes = n < 0x100 ? 1 : n < 0x10000 ? 2 : 3;
+            out.write(0x80 | bytes);
+            for (int i = bytes - 1; i > 0; i--) {
+                out.write(n >> (8 * i));
+            }
         }
+        out.write(n);
         out.writeBytes(content);
         return out.toByteArray();
     }
@@ -166,65 +180,5 @@ public final class Pem {
             out.writeBytes(p);
         }
         return out.toByteArray();
-    }
-
-    /** A cursor over one DER element: enough to find an algorithm OID or curve. */
-    private static final class Der {
-        private final byte[] buf;
-        private final int start;
-        private final int contentStart;
-        private final int contentLength;
-
-        Der(byte[] buf, int start) {
-            if (start + 2 > buf.length) {
-                throw new IllegalArgumentException("truncated DER");
-            }
-            this.buf = buf;
-            this.start = start;
-            int len = buf[start + 1] & 0xff;
-            int p = start + 2;
-            if (len >= 0x80) {
-                int bytes = len & 0x7f;
-                if (bytes == 0 || bytes > 3) {
-                    throw new IllegalArgumentException("unsupported DER length");
-                }
-                len = 0;
-                for (int i = 0; i < bytes; i++) {
-                    len = (len << 8) | (buf[p++] & 0xff);
-                }
-            }
-            if (p + len > buf.length) {
-                throw new IllegalArgumentException("truncated DER");
-            }
-            this.contentStart = p;
-            this.contentLength = len;
-        }
-
-        int tag() {
-            return buf[start] & 0xff;
-        }
-
-        Der child() {
-            return contentLength == 0 ? null : new Der(buf, contentStart);
-        }
-
-        Der next() {
-            int end = contentStart + contentLength;
-            return end >= buf.length ? null : new Der(buf, end);
-        }
-
-        byte[] encoded() {
-            byte[] out = new byte[contentStart + contentLength - start];
-            System.arraycopy(buf, start, out, 0, out.length);
-            return out;
-        }
-
-        String hex() {
-            StringBuilder sb = new StringBuilder();
-            for (int i = contentStart; i < contentStart + contentLength; i++) {
-                sb.append(Character.forDigit((buf[i] >> 4) & 0xf, 16)).append(Character.forDigit(buf[i] & 0xf, 16));
-            }
-            return sb.toString();
-        }
     }
 }

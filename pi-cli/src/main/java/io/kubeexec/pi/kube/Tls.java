@@ -51,7 +51,7 @@ final class Tls {
         try {
             TrustManager[] trust;
             if (config.insecureSkipTlsVerify()) {
-                trust = new TrustManager[] {new TrustAll()};
+                trust = new TrustManager[] {new JdkIdentity(null, false)};
             } else {
                 KeyStore anchors = anchors(config);
                 trust = new TrustManager[] {new JdkIdentity(pkix(anchors), anchors == null)};
@@ -67,32 +67,6 @@ final class Tls {
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new KubeException("TLS setup failed: " + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new KubeException(e.getMessage(), e);
-        }
-    }
-
-    /**
-     * For an https proxy: its chain must lead to one of the JDK's CAs or to the cluster's {@code certificate-authority}
-     * (kubectl trusts the latter for its proxy too), and its certificate must name the proxy's host, checked as the
-     * API server's is. {@code insecure-skip-tls-verify} is about the cluster and does not apply; nor is the client
-     * certificate shown to the proxy.
-     */
-    static SSLContext proxyContext(ClientConfig config) {
-        try {
-            KeyStore anchors = anchors(config);
-            if (anchors != null) { // the JDK's CAs as well
-                KeyStore jdk = KeyStore.getInstance(new java.io.File(System.getProperty("java.home"),
-                        "lib/security/cacerts"), (char[]) null);
-                for (String alias : java.util.Collections.list(jdk.aliases())) {
-                    anchors.setCertificateEntry("jdk-" + alias, jdk.getCertificate(alias));
-                }
-            }
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new JdkIdentity(pkix(anchors), anchors == null)}, null);
-            return context;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new KubeException("TLS setup for the proxy failed: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new KubeException(e.getMessage(), e);
         }
@@ -216,7 +190,8 @@ final class Tls {
      * chain ends at a public CA: the JDK's trust manager finds that out by parsing its whole cacerts file, 70 to 200
      * ms of a cold run on a busy two-core machine (measured), to apply a stricter wildcard rule to public CAs. A
      * cluster's own CA is not one; the JDK's CAs are. Without access to the checker (a JDK that moved it; the jar's
-     * manifest exports it to the plugin), the JDK's trust manager does both steps itself.
+     * manifest exports it to the plugin), the JDK's trust manager does both steps itself. Without {@code pkix}
+     * ({@code insecure-skip-tls-verify}) every server is trusted.
      */
     static final class JdkIdentity extends X509ExtendedTrustManager {
         private static final HostnameChecker CHECKER = hostnameChecker();
@@ -239,6 +214,9 @@ final class Tls {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
                 throws CertificateException {
+            if (pkix == null) {
+                return;
+            }
             String algorithm = socket instanceof SSLSocket ssl
                     ? ssl.getSSLParameters().getEndpointIdentificationAlgorithm() : null;
             if (CHECKER == null || !"HTTPS".equalsIgnoreCase(algorithm)) {
@@ -256,12 +234,16 @@ final class Tls {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
                 throws CertificateException {
-            pkix.checkServerTrusted(chain, authType, engine);
+            if (pkix != null) {
+                pkix.checkServerTrusted(chain, authType, engine);
+            }
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            pkix.checkServerTrusted(chain, authType);
+            if (pkix != null) {
+                pkix.checkServerTrusted(chain, authType);
+            }
         }
 
         @Override
@@ -283,39 +265,7 @@ final class Tls {
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {
-            return pkix.getAcceptedIssuers();
-        }
-    }
-
-    /** insecure-skip-tls-verify: true. */
-    private static final class TrustAll extends X509ExtendedTrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
+            return pkix == null ? new X509Certificate[0] : pkix.getAcceptedIssuers();
         }
     }
 }

@@ -69,6 +69,14 @@ public record PodKeys(String prefix) {
         return prefix + "podInteractionTracking";
     }
 
+    /**
+     * Annotation (new), on a pod or its namespace: comma-separated programs whose direct exec is harmless there, in
+     * addition to -harmless-commands: recorded in the history, but it sets no label and no TTL.
+     */
+    public String harmlessCommands() {
+        return prefix + "podHarmlessCommands";
+    }
+
     /** The value of {@link #tracking()} that opts out. */
     public static final String TRACKING_DISABLED = "disabled";
 }

@@ -1,5 +1,6 @@
 package io.kubeexec.controller.admission;
 
+import io.kubeexec.controller.decision.ExemptInteractors;
 import io.kubeexec.controller.decision.NamespaceExemption;
 import io.kubeexec.controller.logging.RateLimit;
 import io.kubeexec.controller.metrics.Metrics;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -55,6 +57,7 @@ public final class AdmissionWebhook {
     private final InteractionClassifier classifier;
     private final PodUpdatePolicy podUpdatePolicy;
     private final NamespaceExemption exemption;
+    private final ExemptInteractors exemptInteractors;
     private final long maxBodyBytes;
     private final boolean denyWhenQueueFull;
     private final Clock clock;
@@ -72,7 +75,17 @@ public final class AdmissionWebhook {
     public AdmissionWebhook(InteractionClassifier classifier, PodUpdatePolicy podUpdatePolicy,
             NamespaceExemption exemption, long maxBodyBytes, boolean denyWhenQueueFull, Clock clock,
             Metrics metrics, UnrecordableGate unrecordable, BooleanSupplier stopping) {
+        this(classifier, podUpdatePolicy, exemption, new ExemptInteractors(Set.of(), Set.of()), maxBodyBytes,
+                denyWhenQueueFull, clock, metrics, unrecordable, stopping);
+    }
+
+    /** As above; {@code exemptInteractors}: -exempt-users and -exempt-groups, whose interactions are not tracked. */
+    public AdmissionWebhook(InteractionClassifier classifier, PodUpdatePolicy podUpdatePolicy,
+            NamespaceExemption exemption, ExemptInteractors exemptInteractors, long maxBodyBytes,
+            boolean denyWhenQueueFull, Clock clock, Metrics metrics, UnrecordableGate unrecordable,
+            BooleanSupplier stopping) {
         this.classifier = classifier;
+        this.exemptInteractors = exemptInteractors;
         this.podUpdatePolicy = podUpdatePolicy;
         this.exemption = exemption;
         this.maxBodyBytes = maxBodyBytes;
@@ -162,6 +175,9 @@ public final class AdmissionWebhook {
                     i.namespace(), i.pod(), i.username(), i.kind().label());
             return new Reply(200, allowed, null, request.apiVersion(), request.uid());
         }
+        if (exemptInteractor(i)) {
+            return new Reply(200, allowed, null, request.apiVersion(), request.uid());
+        }
         Optional<Reply> unrecordable = unrecordable(request, i);
         if (unrecordable.isPresent()) {
             return unrecordable.get();
@@ -169,6 +185,17 @@ public final class AdmissionWebhook {
         LOG.info("pod={}/{} user={} kind={} container={} decision=allowed, queued to record the interaction",
                 i.namespace(), i.pod(), i.username(), i.kind().label(), i.container());
         return new Reply(200, allowed, i, request.apiVersion(), request.uid());
+    }
+
+    /** -exempt-users, -exempt-groups: logged and counted, not tracked. */
+    private boolean exemptInteractor(Interaction i) {
+        Optional<ExemptInteractors.Exemption> exempt = exemptInteractors.exemption(i.username(), i.groups());
+        exempt.ifPresent(e -> {
+            metrics.exemptInteraction(e.by().label());
+            LOG.info("pod={}/{} user={} kind={} container={} decision=allowed, not tracked: {}", i.namespace(),
+                    i.pod(), i.username(), i.kind().label(), i.container(), e);
+        });
+        return exempt.isPresent();
     }
 
     /** -on-unrecordable=deny: the interaction is denied while the controller cannot record interactions. */
@@ -212,6 +239,9 @@ public final class AdmissionWebhook {
         }
         if (verdict.interaction().isPresent()) {
             Interaction i = verdict.interaction().get();
+            if (exemptInteractor(i)) {
+                return new Reply(200, allowed, null, request.apiVersion(), request.uid());
+            }
             Optional<Reply> unrecordable = unrecordable(request, i);
             if (unrecordable.isPresent()) {
                 return unrecordable.get();

@@ -3,6 +3,7 @@ package io.kubeexec.controller.config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeexec.controller.admission.AdmissionWebhook;
 import io.kubeexec.controller.admission.InteractionClassifier;
+import io.kubeexec.controller.decision.HarmlessCommand;
 import io.kubeexec.controller.decision.NamespaceExemption;
 import io.kubeexec.controller.admission.PodUpdatePolicy;
 import io.kubeexec.controller.handover.DrainWatch;
@@ -138,7 +139,7 @@ public class ControllerConfiguration implements CamelConfiguration {
                 new InteractionClassifier(settings.detectPortForward()),
                 new PodUpdatePolicy(settings.keys(), settings.maxExtension(), settings.detectDebug(),
                         settings.extensionGroups()),
-                exemption, settings.maxBodyBytes(), settings.denyWhenQueueFull(), clock, metrics,
+                exemption, settings.exemptInteractors(), settings.maxBodyBytes(), settings.denyWhenQueueFull(), clock, metrics,
                 new UnrecordableGate(new UnrecordableRule(settings.denyWhenUnrecordable(),
                         settings.unrecordableAfter()), pending, clock,
                         interaction -> KubernetesClients.probe(client, interaction.namespace(), interaction.pod())),
@@ -148,7 +149,7 @@ public class ControllerConfiguration implements CamelConfiguration {
                 context.getPropertiesComponent().resolveProperty("events-queue-size").orElse("2000"))));
         bind(context, "interactionRecorder", new InteractionRecorder(client, settings.keys(),
                 new TtlPolicy(settings.keys(), settings.ttl(), settings.maxTtl()), new TrackingOptOut(settings.keys()),
-                events));
+                new HarmlessCommand(settings.harmlessCommands(), settings.keys().harmlessCommands()), events));
         bind(context, "extensionRecorder", new ExtensionRecorder(client, settings.keys(), events, metrics));
         bind(context, "evictionScan", new EvictionScan(client, settings.keys(), exemption,
                 new EvictionSchedule(settings.dryRun(), settings.evictBarePods()), new Evictor(client), events,

@@ -35,6 +35,8 @@ public final class Metrics {
     public Metrics() {
         help.put("interactions_total", "Interactions admitted and queued, by kind.");
         help.put("extensions_total", "Extension requests: granted (recorded on the pod) or denied by the webhook.");
+        help.put("exempt_interactions_total",
+                "Interactions allowed and not tracked because -exempt-users (by=user) or -exempt-groups (by=group) lists who.");
         help.put("evictions_total",
                 "Eviction attempts by result (evicted, pdb_blocked, gone, error; skipped: due, but kept by policy).");
         help.put("queue_rejections_total", "Requests that found a queue full after the enqueue timeout.");
@@ -59,6 +61,7 @@ public final class Metrics {
         // Every series exists from the start, so a scrape shows it before it first moves.
         register("interactions_total", "kind", "exec", "attach", "cp", "portforward", "debug");
         register("extensions_total", "result", "granted", "denied");
+        register("exempt_interactions_total", "by", "user", "group");
         register("evictions_total", "result", "evicted", "pdb_blocked", "gone", "error", "skipped");
         register("queue_rejections_total", "queue", "interact", "extend");
         register("lost_total", "queue", "interact", "extend");
@@ -72,6 +75,11 @@ public final class Metrics {
 
     public void interaction(String kind) {
         count("interactions_total", "kind", kind);
+    }
+
+    /** An interaction by someone -exempt-users or -exempt-groups lists: counted, never tracked. */
+    public void exemptInteraction(String by) {
+        count("exempt_interactions_total", "by", by);
     }
 
     public void extensionGranted() {

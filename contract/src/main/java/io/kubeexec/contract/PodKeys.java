@@ -79,4 +79,15 @@ public record PodKeys(String prefix) {
 
     /** The value of {@link #tracking()} that opts out. */
     public static final String TRACKING_DISABLED = "disabled";
+
+    /**
+     * Label (new), on a pod or its namespace: {@value #POLICY_DENY} denies kubectl exec, attach, cp and debug there. On
+     * a pod it can only be set when the pod is created, and never removed.
+     */
+    public String interactionPolicy() {
+        return prefix + "podInteractionPolicy";
+    }
+
+    /** The value of {@link #interactionPolicy()} that denies. */
+    public static final String POLICY_DENY = "deny";
 }

@@ -1,6 +1,7 @@
 package io.kubeexec.controller.admission;
 
 import io.kubeexec.controller.decision.ExemptInteractors;
+import io.kubeexec.controller.decision.InteractionDenial;
 import io.kubeexec.controller.decision.NamespaceExemption;
 import io.kubeexec.controller.logging.RateLimit;
 import io.kubeexec.controller.metrics.Metrics;
@@ -58,6 +59,8 @@ public final class AdmissionWebhook {
     private final PodUpdatePolicy podUpdatePolicy;
     private final NamespaceExemption exemption;
     private final ExemptInteractors exemptInteractors;
+    private final InteractionDenial denial;
+    private final PolicyLabelSource policyLabels;
     private final long maxBodyBytes;
     private final boolean denyWhenQueueFull;
     private final Clock clock;
@@ -75,17 +78,22 @@ public final class AdmissionWebhook {
     public AdmissionWebhook(InteractionClassifier classifier, PodUpdatePolicy podUpdatePolicy,
             NamespaceExemption exemption, long maxBodyBytes, boolean denyWhenQueueFull, Clock clock,
             Metrics metrics, UnrecordableGate unrecordable, BooleanSupplier stopping) {
-        this(classifier, podUpdatePolicy, exemption, new ExemptInteractors(Set.of(), Set.of()), maxBodyBytes,
-                denyWhenQueueFull, clock, metrics, unrecordable, stopping);
+        this(classifier, podUpdatePolicy, exemption, new ExemptInteractors(Set.of(), Set.of()), null,
+                PolicyLabelSource.NONE, maxBodyBytes, denyWhenQueueFull, clock, metrics, unrecordable, stopping);
     }
 
-    /** As above; {@code exemptInteractors}: -exempt-users and -exempt-groups, whose interactions are not tracked. */
+    /**
+     * As above; {@code exemptInteractors}: -exempt-users and -exempt-groups, whose interactions are not tracked;
+     * {@code denial} (null: none) reads the deny labels {@code policyLabels} holds.
+     */
     public AdmissionWebhook(InteractionClassifier classifier, PodUpdatePolicy podUpdatePolicy,
-            NamespaceExemption exemption, ExemptInteractors exemptInteractors, long maxBodyBytes,
-            boolean denyWhenQueueFull, Clock clock, Metrics metrics, UnrecordableGate unrecordable,
-            BooleanSupplier stopping) {
+            NamespaceExemption exemption, ExemptInteractors exemptInteractors, InteractionDenial denial,
+            PolicyLabelSource policyLabels, long maxBodyBytes, boolean denyWhenQueueFull, Clock clock,
+            Metrics metrics, UnrecordableGate unrecordable, BooleanSupplier stopping) {
         this.classifier = classifier;
         this.exemptInteractors = exemptInteractors;
+        this.denial = denial;
+        this.policyLabels = policyLabels;
         this.podUpdatePolicy = podUpdatePolicy;
         this.exemption = exemption;
         this.maxBodyBytes = maxBodyBytes;
@@ -170,6 +178,10 @@ public final class AdmissionWebhook {
                     i.namespace());
             return new Reply(200, allowed, null, request.apiVersion(), request.uid());
         }
+        Optional<Reply> denied = deniedByPolicy(request, i);
+        if (denied.isPresent()) {
+            return denied.get();
+        }
         if (request.dryRun()) {
             LOG.info("pod={}/{} user={} kind={} decision=allowed, dry-run: no side effect",
                     i.namespace(), i.pod(), i.username(), i.kind().label());
@@ -185,6 +197,21 @@ public final class AdmissionWebhook {
         LOG.info("pod={}/{} user={} kind={} container={} decision=allowed, queued to record the interaction",
                 i.namespace(), i.pod(), i.username(), i.kind().label(), i.container());
         return new Reply(200, allowed, i, request.apiVersion(), request.uid());
+    }
+
+    /** The podInteractionPolicy=deny label on the pod or its namespace: denied, whoever asks. */
+    private Optional<Reply> deniedByPolicy(AdmissionRequest request, Interaction i) {
+        if (denial == null) {
+            return Optional.empty();
+        }
+        return denial.message(i.kind(), policyLabels.podLabels(i.namespace(), i.pod()),
+                policyLabels.namespaceLabels(i.namespace())).map(message -> {
+                    metrics.deniedByPolicy(i.kind().label());
+                    LOG.info("pod={}/{} user={} kind={} container={} decision=denied: {}", i.namespace(), i.pod(),
+                            i.username(), i.kind().label(), i.container(), message);
+                    return new Reply(200, AdmissionResponse.denied(request.apiVersion(), request.uid(), message),
+                            null, request.apiVersion(), request.uid());
+                });
     }
 
     /** -exempt-users, -exempt-groups: logged and counted, not tracked. */
@@ -221,6 +248,12 @@ public final class AdmissionWebhook {
         }
         String allowed = AdmissionResponse.allowed(request.apiVersion(), request.uid());
         boolean exempt = exemption.isExempt(request.namespace());
+        if (!exempt && verdict.interaction().isPresent()) {
+            Optional<Reply> denied = deniedByPolicy(request, verdict.interaction().get());
+            if (denied.isPresent()) {
+                return denied.get();
+            }
+        }
         if (request.dryRun() || exempt) {
             if (verdict.extension().isPresent() || verdict.interaction().isPresent()) {
                 if (exempt) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeexec.controller.admission.AdmissionWebhook;
 import io.kubeexec.controller.admission.InteractionClassifier;
 import io.kubeexec.controller.decision.HarmlessCommand;
+import io.kubeexec.controller.decision.InteractionDenial;
 import io.kubeexec.controller.decision.NamespaceExemption;
 import io.kubeexec.controller.admission.PodUpdatePolicy;
 import io.kubeexec.controller.handover.DrainWatch;
@@ -20,6 +21,7 @@ import io.kubeexec.controller.kube.ExtensionRecorder;
 import io.kubeexec.controller.kube.InteractionRecorder;
 import io.kubeexec.controller.kube.LeaderElection;
 import io.kubeexec.controller.kube.PodEvents;
+import io.kubeexec.controller.kube.PolicyLabels;
 import io.kubeexec.controller.decision.TrackingOptOut;
 import io.kubeexec.controller.decision.TtlPolicy;
 import io.kubeexec.controller.decision.UnrecordableRule;
@@ -103,6 +105,10 @@ public class ControllerConfiguration implements CamelConfiguration {
         Health health = new Health(client::getKubernetesVersion);
         // Readiness waits for the API server's first answer: ask now, while the routes start.
         health.checkApiNow();
+        // The deny labels, watched: readiness waits for their first list too.
+        PolicyLabels policyLabels = PolicyLabels.start(client, settings.keys());
+        health.require(policyLabels::synced, () -> "the pods and namespaces labelled "
+                + settings.keys().interactionPolicy() + "=deny are not listed yet");
         LeaderElection leadership = settings.leaderElect()
                 ? LeaderElection.start(client, settings.leaseNamespace(), instance)
                 : LeaderElection.always();
@@ -139,7 +145,8 @@ public class ControllerConfiguration implements CamelConfiguration {
                 new InteractionClassifier(settings.detectPortForward()),
                 new PodUpdatePolicy(settings.keys(), settings.maxExtension(), settings.detectDebug(),
                         settings.extensionGroups()),
-                exemption, settings.exemptInteractors(), settings.maxBodyBytes(), settings.denyWhenQueueFull(), clock, metrics,
+                exemption, settings.exemptInteractors(), new InteractionDenial(settings.keys()), policyLabels,
+                settings.maxBodyBytes(), settings.denyWhenQueueFull(), clock, metrics,
                 new UnrecordableGate(new UnrecordableRule(settings.denyWhenUnrecordable(),
                         settings.unrecordableAfter()), pending, clock,
                         interaction -> KubernetesClients.probe(client, interaction.namespace(), interaction.pod())),
@@ -167,7 +174,10 @@ public class ControllerConfiguration implements CamelConfiguration {
                 ServerTls.handoverClient(keyPair, peerTrust), instance, clock);
         context.getManagementStrategy().addEventNotifier(new Lifecycle(health, leadership, settings,
                 new DrainWatch(context, pending, handover, metrics, clock),
-                () -> ledgerPolicy.holdDrainWhileWorkIsPending(context), pending::close));
+                () -> ledgerPolicy.holdDrainWhileWorkIsPending(context), () -> {
+                    pending.close();
+                    policyLabels.close();
+                }));
         LOG.info("kube-exec-controller on port {}: ttl={}s, scan every {}, queues interact={} extend={}, "
                         + "allowlist={} (never tracked: kube-system, {}), dry-run={}, evict-bare-pods={}, leader-elect={}, "
                         + "on-unrecordable={} after {}, max-pending={}, handover-peers={}, client certificates required: {}, "

@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -72,19 +71,10 @@ public final class AdmissionWebhook {
     private final BooleanSupplier stopping;
 
     /**
-     * {@code unrecordable} may deny an interaction the controller cannot record now (-on-unrecordable);
-     * {@code stopping} is true from SIGTERM on, when work handed over by another replica is refused.
-     */
-    public AdmissionWebhook(InteractionClassifier classifier, PodUpdatePolicy podUpdatePolicy,
-            NamespaceExemption exemption, long maxBodyBytes, boolean denyWhenQueueFull, Clock clock,
-            Metrics metrics, UnrecordableGate unrecordable, BooleanSupplier stopping) {
-        this(classifier, podUpdatePolicy, exemption, new ExemptInteractors(Set.of(), Set.of()), null,
-                PolicyLabelSource.NONE, maxBodyBytes, denyWhenQueueFull, clock, metrics, unrecordable, stopping);
-    }
-
-    /**
-     * As above; {@code exemptInteractors}: -exempt-users and -exempt-groups, whose interactions are not tracked;
-     * {@code denial} (null: none) reads the deny labels {@code policyLabels} holds.
+     * {@code exemptInteractors}: -exempt-users and -exempt-groups, whose interactions are not tracked; {@code denial}
+     * reads the deny labels {@code policyLabels} holds; {@code unrecordable} may deny an interaction the controller
+     * cannot record now (-on-unrecordable); {@code stopping} is true from SIGTERM on, when work handed over by another
+     * replica is refused.
      */
     public AdmissionWebhook(InteractionClassifier classifier, PodUpdatePolicy podUpdatePolicy,
             NamespaceExemption exemption, ExemptInteractors exemptInteractors, InteractionDenial denial,
@@ -201,9 +191,6 @@ public final class AdmissionWebhook {
 
     /** The podInteractionPolicy=deny label on the pod or its namespace: denied, whoever asks. */
     private Optional<Reply> deniedByPolicy(AdmissionRequest request, Interaction i) {
-        if (denial == null) {
-            return Optional.empty();
-        }
         return denial.message(i.kind(), policyLabels.podLabels(i.namespace(), i.pod()),
                 policyLabels.namespaceLabels(i.namespace())).map(message -> {
                     metrics.deniedByPolicy(i.kind().label());

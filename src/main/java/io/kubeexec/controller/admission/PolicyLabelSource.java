@@ -5,19 +5,6 @@ import java.util.Map;
 /** Where the webhook reads the labels of a pod and of a namespace that may deny interactions, without waiting. */
 public interface PolicyLabelSource {
 
-    /** No pod or namespace carries a policy label. */
-    PolicyLabelSource NONE = new PolicyLabelSource() {
-        @Override
-        public Map<String, String> podLabels(String namespace, String name) {
-            return Map.of();
-        }
-
-        @Override
-        public Map<String, String> namespaceLabels(String name) {
-            return Map.of();
-        }
-    };
-
     Map<String, String> podLabels(String namespace, String name);
 
     Map<String, String> namespaceLabels(String name);

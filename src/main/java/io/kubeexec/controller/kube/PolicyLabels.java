@@ -39,10 +39,16 @@ public final class PolicyLabels implements PolicyLabelSource, AutoCloseable {
         SharedIndexInformer<Namespace> namespaces = client.namespaces().withLabel(key, PodKeys.POLICY_DENY)
                 .runnableInformer(0);
         for (SharedIndexInformer<?> informer : List.of(pods, namespaces)) {
-            // Keep trying, also when the first list fails (no API server yet): readiness waits for it.
+            // Keep trying, also when the first list fails (no API server yet): readiness waits for it. Once listed,
+            // a broken watch only means an API outage, which the rest of the controller already reports.
             informer.exceptionHandler((started, error) -> {
-                LOG.warn("Watching the {} label on {}s failed, retrying: {}", key,
-                        informer.getApiTypeClass().getSimpleName(), error.toString());
+                if (started) {
+                    LOG.debug("Watching the {} label on {}s failed, retrying: {}", key,
+                            informer.getApiTypeClass().getSimpleName(), error.toString());
+                } else {
+                    LOG.warn("Listing the {}s labelled {} failed, retrying: {}", informer.getApiTypeClass()
+                            .getSimpleName(), key, error.toString());
+                }
                 return true;
             });
             informer.start();

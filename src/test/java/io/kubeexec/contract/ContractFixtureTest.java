@@ -62,8 +62,10 @@ class ContractFixtureTest {
         assertThat(keys.interactorUsername()).isEqualTo(labels.path("interactorUsername").asText());
         assertThat(keys.ttlDuration()).isEqualTo(labels.path("ttlDuration").asText());
         assertThat(keys.tracking()).isEqualTo(labels.path("tracking").asText());
+        assertThat(keys.interactionPolicy()).isEqualTo(labels.path("interactionPolicy").asText());
         JsonNode annotations = fixture.path("annotations");
         assertThat(keys.terminationTime()).isEqualTo(annotations.path("terminationTime").asText());
+        assertThat(keys.harmlessCommands()).isEqualTo(annotations.path("harmlessCommands").asText());
         assertThat(keys.extendedDuration()).isEqualTo(annotations.path("extendedDuration").asText());
         assertThat(keys.extensionRequester()).isEqualTo(annotations.path("extensionRequester").asText());
         assertThat(keys.interactions()).isEqualTo(annotations.path("interactions").asText());

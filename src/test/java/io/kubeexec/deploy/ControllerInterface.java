@@ -47,9 +47,9 @@ final class ControllerInterface {
 
     /** Every (API group, resource, verb) the controller may use: this exactly, nothing more. */
     static final Set<String> CLUSTER_PERMISSIONS = Set.of(
-            " pods get", " pods list", " pods patch",
+            " pods get", " pods list", " pods watch", " pods patch",
             " pods/eviction create",
-            " namespaces get",
+            " namespaces get", " namespaces list", " namespaces watch",
             "events.k8s.io events create",
             "admissionregistration.k8s.io validatingwebhookconfigurations get",
             "admissionregistration.k8s.io validatingwebhookconfigurations patch");

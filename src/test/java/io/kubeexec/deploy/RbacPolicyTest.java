@@ -20,7 +20,7 @@ class RbacPolicyTest {
 
     static final List<String> TARGETS = Kustomize.TARGETS;
 
-    @ParameterizedTest(name = "{0}: cluster-wide, only pods get/list/patch, pods/eviction create, namespaces get, events create, the webhook configuration get/patch")
+    @ParameterizedTest(name = "{0}: cluster-wide, only pods get/list/watch/patch, pods/eviction create, namespaces get/list/watch, events create, the webhook configuration get/patch")
     @FieldSource("TARGETS")
     void clusterPermissionsAreExactlyWhatTheControllerCalls(String target) {
         Controller controller = Controller.in(target);

@@ -141,19 +141,22 @@ class WebhookPolicyTest {
                 .noneMatch(n -> n.contains("example"));
     }
 
-    @ParameterizedTest(name = "{0}: pod UPDATEs reach the controller only for interacted or opted-out pods; exec and debug on every pod")
+    @ParameterizedTest(name = "{0}: pod UPDATEs reach the controller only for interacted, opted-out or denying pods; exec and debug on every pod")
     @FieldSource("TARGETS")
     void onlyInteractedAndOptedOutPodsUpdatesAreSent(String target) {
         Map<String, String> interacted = Map.of(PodKeys.DEFAULT.initialInteractionTimestamp(), "1634408037");
         Map<String, String> optedOut = Map.of(PodKeys.DEFAULT.tracking(), PodKeys.TRACKING_DISABLED);
+        Map<String, String> denying = Map.of(PodKeys.DEFAULT.interactionPolicy(), PodKeys.POLICY_DENY);
         boolean interactedSeen = false;
         boolean optedOutSeen = false;
+        boolean denyingSeen = false;
         for (ValidatingWebhook webhook : Controller.in(target).webhooks().getWebhooks()) {
             boolean plainPodUpdate = webhook.getRules().stream()
                     .anyMatch(r -> r.getResources().contains("pods") || r.getResources().contains("pods/status"));
             if (plainPodUpdate) {
                 interactedSeen |= Selectors.matches(webhook.getObjectSelector(), interacted);
                 optedOutSeen |= Selectors.matches(webhook.getObjectSelector(), optedOut);
+                denyingSeen |= Selectors.matches(webhook.getObjectSelector(), denying);
                 assertThat(Selectors.matches(webhook.getObjectSelector(), Map.of("app", "web")))
                         .as(webhook.getName() + " skips ordinary pods").isFalse();
             } else {
@@ -163,6 +166,7 @@ class WebhookPolicyTest {
         }
         assertThat(interactedSeen).as("label protection sees interacted pods").isTrue();
         assertThat(optedOutSeen).as("the opt-out label's protection sees opted-out pods").isTrue();
+        assertThat(denyingSeen).as("the deny label's protection sees pods created with it").isTrue();
     }
 
     @ParameterizedTest(name = "{0}: exec, debug and pod UPDATEs fail closed; only pods/status, which the kubelet writes, fails open")

@@ -69,6 +69,25 @@ public record PodKeys(String prefix) {
         return prefix + "podInteractionTracking";
     }
 
+    /**
+     * Annotation (new), on a pod or its namespace: comma-separated programs whose direct exec is harmless there, in
+     * addition to -harmless-commands: recorded in the history, but it sets no label and no TTL.
+     */
+    public String harmlessCommands() {
+        return prefix + "podHarmlessCommands";
+    }
+
     /** The value of {@link #tracking()} that opts out. */
     public static final String TRACKING_DISABLED = "disabled";
+
+    /**
+     * Label (new), on a pod or its namespace: {@value #POLICY_DENY} denies kubectl exec, attach, cp and debug there. On
+     * a pod it can only be set when the pod is created, and never removed.
+     */
+    public String interactionPolicy() {
+        return prefix + "podInteractionPolicy";
+    }
+
+    /** The value of {@link #interactionPolicy()} that denies. */
+    public static final String POLICY_DENY = "deny";
 }

@@ -1,5 +1,7 @@
 package io.kubeexec.controller.admission;
 
+import io.kubeexec.controller.decision.ExemptInteractors;
+import io.kubeexec.controller.decision.InteractionDenial;
 import io.kubeexec.controller.decision.NamespaceExemption;
 import io.kubeexec.controller.logging.RateLimit;
 import io.kubeexec.controller.metrics.Metrics;
@@ -53,6 +55,9 @@ public final class AdmissionWebhook {
     private final InteractionClassifier classifier;
     private final PodUpdatePolicy podUpdatePolicy;
     private final NamespaceExemption exemption;
+    private final ExemptInteractors exemptInteractors;
+    private final InteractionDenial denial;
+    private final PolicyLabelSource policyLabels;
     private final long maxBodyBytes;
     private final boolean denyWhenQueueFull;
     private final Clock clock;
@@ -64,13 +69,19 @@ public final class AdmissionWebhook {
     private final BooleanSupplier stopping;
 
     /**
-     * {@code unrecordable} may deny an interaction the controller cannot record now (-on-unrecordable);
-     * {@code stopping} is true from SIGTERM on, when work handed over by another replica is refused.
+     * {@code exemptInteractors}: -exempt-users and -exempt-groups, whose interactions are not tracked; {@code denial}
+     * reads the deny labels {@code policyLabels} holds; {@code unrecordable} may deny an interaction the controller
+     * cannot record now (-on-unrecordable); {@code stopping} is true from SIGTERM on, when work handed over by another
+     * replica is refused.
      */
     public AdmissionWebhook(InteractionClassifier classifier, PodUpdatePolicy podUpdatePolicy,
-            NamespaceExemption exemption, long maxBodyBytes, boolean denyWhenQueueFull, Clock clock,
+            NamespaceExemption exemption, ExemptInteractors exemptInteractors, InteractionDenial denial,
+            PolicyLabelSource policyLabels, long maxBodyBytes, boolean denyWhenQueueFull, Clock clock,
             Metrics metrics, UnrecordableGate unrecordable, BooleanSupplier stopping) {
         this.classifier = classifier;
+        this.exemptInteractors = exemptInteractors;
+        this.denial = denial;
+        this.policyLabels = policyLabels;
         this.podUpdatePolicy = podUpdatePolicy;
         this.exemption = exemption;
         this.maxBodyBytes = maxBodyBytes;
@@ -155,9 +166,16 @@ public final class AdmissionWebhook {
                     i.namespace());
             return new Reply(200, allowed, null, request.apiVersion(), request.uid());
         }
+        Optional<Reply> denied = deniedByPolicy(request, i);
+        if (denied.isPresent()) {
+            return denied.get();
+        }
         if (request.dryRun()) {
             LOG.info("pod={}/{} user={} kind={} decision=allowed, dry-run: no side effect",
                     i.namespace(), i.pod(), i.username(), i.kind().label());
+            return new Reply(200, allowed, null, request.apiVersion(), request.uid());
+        }
+        if (exemptInteractor(i)) {
             return new Reply(200, allowed, null, request.apiVersion(), request.uid());
         }
         Optional<Reply> unrecordable = unrecordable(request, i);
@@ -167,6 +185,29 @@ public final class AdmissionWebhook {
         LOG.info("pod={}/{} user={} kind={} container={} decision=allowed, queued to record the interaction",
                 i.namespace(), i.pod(), i.username(), i.kind().label(), i.container());
         return new Reply(200, allowed, i, request.apiVersion(), request.uid());
+    }
+
+    /** The podInteractionPolicy=deny label on the pod or its namespace: denied, whoever asks. */
+    private Optional<Reply> deniedByPolicy(AdmissionRequest request, Interaction i) {
+        return denial.message(i.kind(), policyLabels.podLabels(i.namespace(), i.pod()),
+                policyLabels.namespaceLabels(i.namespace())).map(message -> {
+                    metrics.deniedByPolicy(i.kind().label());
+                    LOG.info("pod={}/{} user={} kind={} container={} decision=denied: {}", i.namespace(), i.pod(),
+                            i.username(), i.kind().label(), i.container(), message);
+                    return new Reply(200, AdmissionResponse.denied(request.apiVersion(), request.uid(), message),
+                            null, request.apiVersion(), request.uid());
+                });
+    }
+
+    /** -exempt-users, -exempt-groups: logged and counted, not tracked. */
+    private boolean exemptInteractor(Interaction i) {
+        Optional<ExemptInteractors.Exemption> exempt = exemptInteractors.exemption(i.username(), i.groups());
+        exempt.ifPresent(e -> {
+            metrics.exemptInteraction(e.by().label());
+            LOG.info("pod={}/{} user={} kind={} container={} decision=allowed, not tracked: {}", i.namespace(),
+                    i.pod(), i.username(), i.kind().label(), i.container(), e);
+        });
+        return exempt.isPresent();
     }
 
     /** -on-unrecordable=deny: the interaction is denied while the controller cannot record interactions. */
@@ -192,6 +233,12 @@ public final class AdmissionWebhook {
         }
         String allowed = AdmissionResponse.allowed(request.apiVersion(), request.uid());
         boolean exempt = exemption.isExempt(request.namespace());
+        if (!exempt && verdict.interaction().isPresent()) {
+            Optional<Reply> denied = deniedByPolicy(request, verdict.interaction().get());
+            if (denied.isPresent()) {
+                return denied.get();
+            }
+        }
         if (request.dryRun() || exempt) {
             if (verdict.extension().isPresent() || verdict.interaction().isPresent()) {
                 if (exempt) {
@@ -210,6 +257,9 @@ public final class AdmissionWebhook {
         }
         if (verdict.interaction().isPresent()) {
             Interaction i = verdict.interaction().get();
+            if (exemptInteractor(i)) {
+                return new Reply(200, allowed, null, request.apiVersion(), request.uid());
+            }
             Optional<Reply> unrecordable = unrecordable(request, i);
             if (unrecordable.isPresent()) {
                 return unrecordable.get();

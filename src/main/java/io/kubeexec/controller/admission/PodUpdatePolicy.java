@@ -19,7 +19,7 @@ import java.util.TreeSet;
 
 /**
  * Decides a pod UPDATE: the interaction labels are tamper-proof once set, the opt-out label can only come with the
- * pod's creation, an extension request must be a sane Go duration from an allowed group, and a new ephemeral
+ * pod's creation, the deny label only with it and for good, an extension request must be a sane Go duration from an allowed group, and a new ephemeral
  * container ({@code kubectl debug}) is an interaction.
  */
 public final class PodUpdatePolicy {
@@ -79,6 +79,10 @@ public final class PodUpdatePolicy {
             return Verdict.deny("The Pod label " + keys.tracking() + "=" + PodKeys.TRACKING_DISABLED
                     + " can only be set when the Pod is created");
         }
+        if (isDeny(oldLabels) != isDeny(newLabels)) {
+            return Verdict.deny("The Pod label " + keys.interactionPolicy() + "=" + PodKeys.POLICY_DENY
+                    + " can only be set when the Pod is created, and cannot be removed");
+        }
         String key = keys.extendedDuration();
         String oldValue = textOrNull(request.oldObject().path("metadata").path("annotations").path(key));
         String newValue = textOrNull(request.object().path("metadata").path("annotations").path(key));
@@ -134,6 +138,11 @@ public final class PodUpdatePolicy {
     private boolean optingOut(JsonNode oldLabels, JsonNode newLabels) {
         return PodKeys.TRACKING_DISABLED.equals(textOrNull(newLabels.path(keys.tracking())))
                 && !PodKeys.TRACKING_DISABLED.equals(textOrNull(oldLabels.path(keys.tracking())));
+    }
+
+    /** The deny policy is fixed for a pod's life: added later, or removed, it would be a policy nobody set. */
+    private boolean isDeny(JsonNode labels) {
+        return PodKeys.POLICY_DENY.equals(textOrNull(labels.path(keys.interactionPolicy())));
     }
 
     private static boolean changed(JsonNode oldLabels, JsonNode newLabels, String key) {

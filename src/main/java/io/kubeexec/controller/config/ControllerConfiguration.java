@@ -3,6 +3,8 @@ package io.kubeexec.controller.config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeexec.controller.admission.AdmissionWebhook;
 import io.kubeexec.controller.admission.InteractionClassifier;
+import io.kubeexec.controller.decision.HarmlessCommand;
+import io.kubeexec.controller.decision.InteractionDenial;
 import io.kubeexec.controller.decision.NamespaceExemption;
 import io.kubeexec.controller.admission.PodUpdatePolicy;
 import io.kubeexec.controller.handover.DrainWatch;
@@ -19,6 +21,7 @@ import io.kubeexec.controller.kube.ExtensionRecorder;
 import io.kubeexec.controller.kube.InteractionRecorder;
 import io.kubeexec.controller.kube.LeaderElection;
 import io.kubeexec.controller.kube.PodEvents;
+import io.kubeexec.controller.kube.PolicyLabels;
 import io.kubeexec.controller.decision.TrackingOptOut;
 import io.kubeexec.controller.decision.TtlPolicy;
 import io.kubeexec.controller.decision.UnrecordableRule;
@@ -100,6 +103,10 @@ public class ControllerConfiguration implements CamelConfiguration {
         Health health = new Health(client::getKubernetesVersion);
         // Readiness waits for the API server's first answer: ask now, while the routes start.
         health.checkApiNow();
+        // The deny labels, watched: readiness waits for their first list too.
+        PolicyLabels policyLabels = PolicyLabels.start(client, settings.keys());
+        health.require(policyLabels::synced, () -> "the pods and namespaces labelled "
+                + settings.keys().interactionPolicy() + "=deny are not listed yet");
         LeaderElection leadership = settings.leaderElect()
                 ? LeaderElection.start(client, settings.leaseNamespace(), instance)
                 : LeaderElection.always();
@@ -136,7 +143,8 @@ public class ControllerConfiguration implements CamelConfiguration {
                 new InteractionClassifier(settings.detectPortForward()),
                 new PodUpdatePolicy(settings.keys(), settings.maxExtension(), settings.detectDebug(),
                         settings.extensionGroups()),
-                exemption, settings.maxBodyBytes(), settings.denyWhenQueueFull(), clock, metrics,
+                exemption, settings.exemptInteractors(), new InteractionDenial(settings.keys()), policyLabels,
+                settings.maxBodyBytes(), settings.denyWhenQueueFull(), clock, metrics,
                 new UnrecordableGate(new UnrecordableRule(settings.denyWhenUnrecordable(),
                         settings.unrecordableAfter()), pending, clock,
                         interaction -> KubernetesClients.probe(client, interaction.namespace(), interaction.pod())),
@@ -146,7 +154,8 @@ public class ControllerConfiguration implements CamelConfiguration {
                 context.getPropertiesComponent().resolveProperty("events-queue-size").orElse("2000"))));
         bind(context, "interactionRecorder", new InteractionRecorder(client, settings.keys(),
                 new TtlPolicy(settings.keys(), settings.ttl(), settings.maxTtl()), new TrackingOptOut(settings.keys()),
-                events, metrics));
+                new HarmlessCommand(settings.harmlessCommands(), settings.keys().harmlessCommands()), events,
+                metrics));
         bind(context, "extensionRecorder", new ExtensionRecorder(client, settings.keys(), events, metrics));
         bind(context, "evictionScan", new EvictionScan(client, settings.keys(), exemption,
                 new EvictionSchedule(settings.dryRun(), settings.evictBarePods()), new Evictor(client), events,
@@ -164,7 +173,10 @@ public class ControllerConfiguration implements CamelConfiguration {
                 ServerTls.handoverClient(keyPair, peerTrust), instance, clock);
         context.getManagementStrategy().addEventNotifier(new Lifecycle(health, leadership,
                 new DrainWatch(context, pending, handover, metrics, clock),
-                () -> ledgerPolicy.holdDrainWhileWorkIsPending(context), pending::close));
+                () -> ledgerPolicy.holdDrainWhileWorkIsPending(context), () -> {
+                    pending.close();
+                    policyLabels.close();
+                }));
         LOG.info("kube-exec-controller on port {}: ttl={}s, scan every {}, queues interact={} extend={}, "
                         + "allowlist={} (never tracked: kube-system, {}), dry-run={}, evict-bare-pods={}, leader-elect={}, "
                         + "on-unrecordable={} after {}, max-pending={}, handover-peers={}, client certificates required: {}, "

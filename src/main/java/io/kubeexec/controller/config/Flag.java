@@ -27,6 +27,10 @@ public enum Flag {
     MAX_EXTENSION("max-extension", "largest extension a user may request (Go duration)"),
     MAX_TTL("max-ttl", "largest TTL a podTTL annotation on a pod or namespace may ask for; larger is capped (Go duration)"),
     EXTENSION_GROUPS("extension-groups", "comma-separated groups whose members may extend; empty means anyone"),
+    HARMLESS_COMMANDS("harmless-commands", "comma-separated programs whose direct exec (no shell) is recorded but sets"
+            + " no TTL; empty: none"),
+    EXEMPT_USERS("exempt-users", "comma-separated users whose interactions are logged and counted, not tracked"),
+    EXEMPT_GROUPS("exempt-groups", "comma-separated groups whose members' interactions are logged and counted, not tracked"),
     DRY_RUN("dry-run", "audit mode: label, annotate and emit Events, never evict"),
     DETECT_PORTFORWARD("detect-portforward", "count kubectl port-forward as an interaction"),
     DETECT_DEBUG("detect-debug", "count kubectl debug (a new ephemeral container) as an interaction"),

@@ -2,6 +2,8 @@ package io.kubeexec.controller.config;
 
 import io.kubeexec.contract.GoDuration;
 import io.kubeexec.contract.PodKeys;
+import io.kubeexec.controller.decision.ExemptInteractors;
+import io.kubeexec.controller.decision.HarmlessCommand;
 import io.kubeexec.controller.decision.NamespaceExemption;
 import io.kubeexec.controller.handover.HandoverPeers;
 
@@ -149,6 +151,7 @@ public record Settings(
                     : NamespaceExemption.DEFAULT_CONTROLLER_NAMESPACE;
         }
         integer(Flag.MAX_PENDING, raw, 1, 10_000_000); // read by maxPending(): valid before anything starts
+        harmlessCommands(raw); // likewise
         String certificateSecret = raw.get(Flag.CERTIFICATE_SECRET).trim();
         boolean selfManaged = !certificateSecret.isEmpty();
         if (selfManaged) {
@@ -260,6 +263,26 @@ public record Settings(
     /** -max-pending: the most pods the ledger of unrecorded work holds. */
     public int maxPending() {
         return (int) integer(Flag.MAX_PENDING, raw, 1, 10_000_000);
+    }
+
+    /** -harmless-commands, which must name no shell. */
+    public Set<String> harmlessCommands() {
+        return harmlessCommands(raw);
+    }
+
+    private static Set<String> harmlessCommands(Map<Flag, String> raw) {
+        Set<String> commands = list(Flag.HARMLESS_COMMANDS, raw);
+        try {
+            HarmlessCommand.refuseShells(commands, "it");
+        } catch (IllegalArgumentException e) {
+            throw invalid(Flag.HARMLESS_COMMANDS, raw, e.getMessage());
+        }
+        return commands;
+    }
+
+    /** -exempt-users and -exempt-groups. */
+    public ExemptInteractors exemptInteractors() {
+        return new ExemptInteractors(list(Flag.EXEMPT_USERS, raw), list(Flag.EXEMPT_GROUPS, raw));
     }
 
     public Map<String, String> derivedRouteProperties() {

@@ -3,7 +3,9 @@ package io.kubeexec.controller.health;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,6 +37,10 @@ public final class Health {
     private final AtomicReference<CompletableFuture<Boolean>> inFlight = new AtomicReference<>();
     private volatile BooleanSupplier certificateReady = () -> true;
     private volatile Supplier<String> certificateReason = () -> "";
+    private final List<Requirement> requirements = new CopyOnWriteArrayList<>();
+
+    private record Requirement(BooleanSupplier ready, Supplier<String> reason) {
+    }
 
     /** {@code apiCheck} asks the API server something cheap (its version) and throws when it does not answer. */
     public Health(Runnable apiCheck) {
@@ -58,6 +64,11 @@ public final class Health {
     public void requireCertificate(BooleanSupplier ready, Supplier<String> reason) {
         this.certificateReady = ready;
         this.certificateReason = reason;
+    }
+
+    /** Not ready while {@code ready} is false, for the {@code reason} it gives: a first list still to come, say. */
+    public void require(BooleanSupplier ready, Supplier<String> reason) {
+        requirements.add(new Requirement(ready, reason));
     }
 
     public void markDraining() {
@@ -95,10 +106,19 @@ public final class Health {
             return new Answer(503, "{\"status\":\"DOWN\",\"reason\":\"the Kubernetes API server has not answered yet\"}");
         }
         if (!certificateReady.getAsBoolean()) {
-            return new Answer(503, "{\"status\":\"DOWN\",\"reason\":\""
-                    + certificateReason.get().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+            return down(certificateReason.get());
+        }
+        for (Requirement requirement : requirements) {
+            if (!requirement.ready().getAsBoolean()) {
+                return down(requirement.reason().get());
+            }
         }
         return new Answer(200, "{\"status\":\"UP\"}");
+    }
+
+    private static Answer down(String reason) {
+        return new Answer(503, "{\"status\":\"DOWN\",\"reason\":\""
+                + reason.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
     }
 
     /** A probe waits at most 2 s for a check in flight; the first answer usually comes well before. */

@@ -13,6 +13,7 @@ import io.kubeexec.contract.GoDuration;
 import io.kubeexec.contract.GoTime;
 import io.kubeexec.contract.PodInteractions;
 import io.kubeexec.contract.PodKeys;
+import io.kubeexec.controller.decision.HarmlessCommand;
 import io.kubeexec.controller.decision.InteractionPatch;
 import io.kubeexec.controller.decision.RepeatedExec;
 import io.kubeexec.controller.decision.TrackingOptOut;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The interact queue's worker. On a pod's first interaction it writes the three labels and the termination
@@ -49,20 +51,32 @@ public final class InteractionRecorder {
     private final PodKeys keys;
     private final TtlPolicy ttlPolicy;
     private final TrackingOptOut optOut;
+    private final HarmlessCommand harmless;
     private final PodEvents events;
     private final Metrics metrics;
 
     public InteractionRecorder(KubernetesClient client, PodKeys keys, TtlPolicy ttlPolicy, TrackingOptOut optOut,
-            PodEvents events, Metrics metrics) {
+            HarmlessCommand harmless, PodEvents events, Metrics metrics) {
         this.client = client;
         this.keys = keys;
         this.ttlPolicy = ttlPolicy;
         this.optOut = optOut;
+        this.harmless = harmless;
         this.events = events;
         this.metrics = metrics;
     }
 
-    /** Returns the Events to announce: none when the pod is gone or was already interacted with. */
+    /** No command is harmless (-harmless-commands empty, no annotation read). */
+    public InteractionRecorder(KubernetesClient client, PodKeys keys, TtlPolicy ttlPolicy, TrackingOptOut optOut,
+            PodEvents events, Metrics metrics) {
+        this(client, keys, ttlPolicy, optOut, new HarmlessCommand(Set.of(), keys.harmlessCommands()), events,
+                metrics);
+    }
+
+    /**
+     * Returns the Events to announce: none when the pod is gone or was already interacted with, but one for each
+     * harmless exec (-harmless-commands), which is written in the history only.
+     */
     public List<PodEvent> record(Interaction interaction) {
         return recordWith(interaction, null);
     }
@@ -116,21 +130,35 @@ public final class InteractionRecorder {
                             interaction.username(), interaction.kind().label(), optedOut.get());
                     return List.of();
                 }
-                ttl = routeTtl == null ? ttlPolicy.decide(annotations(pod), annotations(namespace))
-                        : ttlPolicy.decide(annotations(pod), annotations(namespace), routeTtl, "the route's TTL");
-                ttl.warnings().forEach(w -> LOG.warn("pod={}: {}", where, w));
             }
-            // A labelled pod's history may already hold an interaction: recorded by another replica, or by this one
+            // The pod's history may already hold an interaction: recorded by another replica, or by this one
             // before the second review of the same exec arrived.
-            List<Interaction> toRecord = first ? interaction.all() : notRepeated(pod, interaction);
+            List<Interaction> toRecord = notRepeated(pod, interaction);
             int repeats = interaction.all().size() - toRecord.size();
             if (toRecord.isEmpty()) {
                 metrics.repeatedReviews("history", repeats);
                 return List.of();
             }
+            // A harmless exec goes into the history only; the first other one (coalesced ones included) labels.
+            List<Optional<String>> harmlessBy = new ArrayList<>(toRecord.size());
+            Interaction labelling = null;
+            for (Interaction each : toRecord) {
+                Optional<String> by = harmless.reason(each.kind(), each.command(), annotations(pod),
+                        annotations(namespace));
+                harmlessBy.add(by);
+                if (labelling == null && by.isEmpty()) {
+                    labelling = each;
+                }
+            }
+            boolean labels = first && labelling != null;
+            if (labels) {
+                ttl = routeTtl == null ? ttlPolicy.decide(annotations(pod), annotations(namespace))
+                        : ttlPolicy.decide(annotations(pod), annotations(namespace), routeTtl, "the route's TTL");
+                ttl.warnings().forEach(w -> LOG.warn("pod={}: {}", where, w));
+            }
             String history = appendedInteractions(pod, toRecord);
-            InteractionPatch patch = first
-                    ? InteractionPatch.first(keys, interaction.time(), interaction.username(), ttl.ttl(), history)
+            InteractionPatch patch = labels
+                    ? InteractionPatch.first(keys, labelling.time(), labelling.username(), ttl.ttl(), history)
                     : InteractionPatch.later(keys, history);
             String mergePatch = json(patch.mergePatch(pod.getMetadata().getResourceVersion()));
             try {
@@ -149,21 +177,36 @@ public final class InteractionRecorder {
                 throw KubernetesCalls.retryable("PATCH pod " + where, e);
             }
             metrics.repeatedReviews("history", repeats);
+            PodRef ref = PodRef.of(pod);
+            List<PodEvent> announced = new ArrayList<>();
+            for (int i = 0; i < toRecord.size(); i++) {
+                Interaction each = toRecord.get(i);
+                if (harmlessBy.get(i).isPresent()) {
+                    LOG.info("pod={} user={} kind={} command={}: harmless (listed by {}), recorded in the history "
+                            + "only, no TTL", where, each.username(), each.kind().label(), each.command(),
+                            harmlessBy.get(i).get());
+                    announced.add(events.harmless(ref, each.command(), each.username(),
+                            each.time().truncatedTo(ChronoUnit.SECONDS), harmlessBy.get(i).get()));
+                }
+            }
+            if (labelling == null) {
+                return announced;
+            }
             String more = toRecord.size() == 1 ? ""
                     : " (with " + (toRecord.size() - 1) + " later interaction(s) in the same patch)";
-            if (!first) {
+            if (!labels) {
                 LOG.info("pod={} user={} kind={}: additional interaction recorded{}; eviction time unchanged", where,
-                        toRecord.get(0).username(), toRecord.get(0).kind().label(), more);
-                return List.of();
+                        labelling.username(), labelling.kind().label(), more);
+                return announced;
             }
             Instant evictionTime = patch.evictionTime().orElseThrow();
             LOG.info("pod={} user={} kind={}: labelled, TTL {} from {}, eviction at {}{}", where,
-                    interaction.username(), interaction.kind().label(), GoDuration.format(ttl.ttl()), ttl.source(),
+                    labelling.username(), labelling.kind().label(), GoDuration.format(ttl.ttl()), ttl.source(),
                     GoTime.format(evictionTime), more);
-            PodRef ref = PodRef.of(pod);
-            return List.of(events.interacted(ref, interaction.kind(), interaction.username(),
-                            interaction.time().truncatedTo(ChronoUnit.SECONDS)),
-                    events.willBeEvicted(ref, evictionTime));
+            announced.add(0, events.interacted(ref, labelling.kind(), labelling.username(),
+                    labelling.time().truncatedTo(ChronoUnit.SECONDS)));
+            announced.add(1, events.willBeEvicted(ref, evictionTime));
+            return announced;
         }
         throw new RetryableFailure("pod " + where + " kept changing while being labelled");
     }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The Events announced on a pod, created as events.k8s.io/v1 (which refuses the deprecated source and count: the
@@ -46,6 +47,17 @@ public final class PodEvents {
     public PodEvent interacted(PodRef pod, InteractionKind kind, String username, Instant at) {
         return event(pod, "Interact", "Pod was interacted with '" + kind.command() + "' command by a user '"
                 + username + "' initially at time " + GoTime.format(at));
+    }
+
+    /**
+     * A harmless exec (-harmless-commands): recorded in the history, but no TTL. A Normal Event, not a Warning: the pod
+     * is not going to be evicted for it.
+     */
+    public PodEvent harmless(PodRef pod, List<String> command, String username, Instant at, String listedBy) {
+        String note = "Pod was interacted with the harmless command '" + String.join(" ", command) + "' by a user '"
+                + username + "' at time " + GoTime.format(at) + " (listed by " + listedBy
+                + "): it sets no TTL and does not make the pod evictable";
+        return event(pod, "Interact", note, note, "Normal");
     }
 
     /** Event 2. */
@@ -89,10 +101,14 @@ public final class PodEvents {
     }
 
     private PodEvent event(PodRef pod, String action, String note, String identity) {
+        return event(pod, action, note, identity, "Warning");
+    }
+
+    private PodEvent event(PodRef pod, String action, String note, String identity, String type) {
         Instant now = clock.instant();
         EventBuilder event = new EventBuilder()
                 .withEventTime(new MicroTimeBuilder().withTime(MICRO_TIME.format(now)).build())
-                .withType("Warning")
+                .withType(type)
                 .withReason(REASON)
                 .withAction(action)
                 .withNote(note)

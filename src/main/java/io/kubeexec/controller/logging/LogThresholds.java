@@ -18,6 +18,12 @@ public final class LogThresholds {
             "org.apache.camel.main.DefaultMainShutdownStrategy", "org.xnio", "io.undertow", "org.quartz", "io.fabric8",
             "org.jboss");
 
+    /**
+     * Loggers that write errors only: the JDK WebSocket under the watch of the deny labels warns, with a stack trace,
+     * each time an API server outage drops the watch; the watch resumes by itself, and an outage is reported already.
+     */
+    static final List<String> ERROR_AT_LEAST = List.of("io.fabric8.kubernetes.client.jdkhttp.JdkWebSocketImpl");
+
     private static volatile Level root = Level.INFO;
 
     private LogThresholds() {
@@ -30,13 +36,18 @@ public final class LogThresholds {
 
     /** The level this logger's name starts at, before {@code -log-level}: TRACE for most, WARN for the chatty. */
     static Level floor(String loggerName) {
-        for (String prefix : WARN_AT_LEAST) {
-            if (loggerName.startsWith(prefix)
-                    && (loggerName.length() == prefix.length() || loggerName.charAt(prefix.length()) == '.')) {
-                return Level.WARN;
-            }
+        if (ERROR_AT_LEAST.stream().anyMatch(prefix -> within(loggerName, prefix))) {
+            return Level.ERROR;
+        }
+        if (WARN_AT_LEAST.stream().anyMatch(prefix -> within(loggerName, prefix))) {
+            return Level.WARN;
         }
         return Level.TRACE;
+    }
+
+    private static boolean within(String loggerName, String prefix) {
+        return loggerName.startsWith(prefix)
+                && (loggerName.length() == prefix.length() || loggerName.charAt(prefix.length()) == '.');
     }
 
     /** Whether a logger whose floor is {@code floor} writes an event at {@code level}. */

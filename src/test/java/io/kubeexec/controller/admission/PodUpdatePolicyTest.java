@@ -6,6 +6,7 @@ import io.kubeexec.controller.work.Interaction;
 import io.kubeexec.controller.work.InteractionKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -392,6 +393,27 @@ class PodUpdatePolicyTest {
 
         assertThat(POLICY.evaluate(update(optedOut, relabelled), NOW).allowed()).isTrue();
         assertThat(POLICY.evaluate(update(optedOut, "\"labels\":{\"app\":\"web\"}"), NOW).allowed()).isTrue();
+    }
+
+    // The deny label comes with the pod's creation and stays: added or removed later, it would be a policy nobody set.
+
+    @ParameterizedTest(name = "labels {0} -> {1}: allowed={2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            "app":"web"                                       | "app":"web","box.com/podInteractionPolicy":"deny"  | false
+            "app":"web","box.com/podInteractionPolicy":"deny" | "app":"web"                                       | false
+            "app":"web","box.com/podInteractionPolicy":"deny" | "app":"web","box.com/podInteractionPolicy":"allow" | false
+            "app":"web","box.com/podInteractionPolicy":"deny" | "app":"web2","box.com/podInteractionPolicy":"deny" | true
+            "app":"web"                                       | "app":"web","box.com/podInteractionPolicy":"Deny"  | true
+            """)
+    void shouldDenyAddingOrRemovingTheDenyLabelOnAnExistingPod(String before, String after, boolean allowed) {
+        PodUpdatePolicy.Verdict verdict = POLICY.evaluate(update("\"labels\":{" + before + "}",
+                "\"labels\":{" + after + "}"), NOW);
+
+        assertThat(verdict.allowed()).isEqualTo(allowed);
+        if (!allowed) {
+            assertThat(verdict.message()).isEqualTo("The Pod label box.com/podInteractionPolicy=deny can only be set "
+                    + "when the Pod is created, and cannot be removed");
+        }
     }
 
     // kubectl debug: a new ephemeral container is an interaction.

@@ -66,6 +66,21 @@ class HealthTest {
     }
 
     @Test
+    void notReadyUntilTheDenyLabelsAreListedAndTheReasonSaysSo() {
+        AtomicBoolean listed = new AtomicBoolean();
+        health.require(listed::get, () -> "the pods and namespaces labelled box.com/podInteractionPolicy=deny are "
+                + "not listed yet");
+        apiUp.set(true);
+        health.markStarted();
+
+        assertThat(health.readiness("GET")).isEqualTo(new Health.Answer(503, "{\"status\":\"DOWN\",\"reason\":"
+                + "\"the pods and namespaces labelled box.com/podInteractionPolicy=deny are not listed yet\"}"));
+
+        listed.set(true);
+        assertThat(health.readiness("GET")).isEqualTo(new Health.Answer(200, "{\"status\":\"UP\"}"));
+    }
+
+    @Test
     void notReadyFromSigtermOnWhileStillLive() {
         apiUp.set(true);
         health.markStarted();

@@ -87,6 +87,19 @@ class ConsoleLoggingTest {
     }
 
     @Test
+    void theWebSocketUnderTheDenyLabelsWatchWritesErrorsOnly() {
+        LogThresholds.setLevel("debug");
+        Logger webSocket = LoggerFactory.getLogger("io.fabric8.kubernetes.client.jdkhttp.JdkWebSocketImpl");
+        webSocket.warn("queued close did not succeed");
+        webSocket.error("a real failure");
+
+        assertThat(output()).doesNotContain("queued close").contains("a real failure");
+        // Its neighbours keep their warnings.
+        LoggerFactory.getLogger("io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientImpl").warn("neighbour warning");
+        assertThat(output()).contains("neighbour warning");
+    }
+
+    @Test
     void undertowAndXnioLogThroughJbossLoggingIntoTheSameLines() {
         // SLF4J starts first, as in the controller, where Camel logs long before Undertow starts.
         LoggerFactory.getILoggerFactory();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Pod;
 
+import java.util.List;
 import java.util.UUID;
 
 /** AdmissionReviews built for pods that exist on the mock API server, shaped like the fixtures. */
@@ -20,6 +21,24 @@ public final class Reviews {
         object.put("kind", "PodExecOptions").put("apiVersion", "v1").put("container", "web").put("stdin", true);
         object.putArray("command").add("sh");
         return review.toString();
+    }
+
+    /** An exec of {@code command} by {@code username} in {@code groups}. */
+    public static String exec(String namespace, String pod, String username, List<String> groups, String... command) {
+        ObjectNode review = (ObjectNode) read(exec(namespace, pod, username));
+        ObjectNode request = (ObjectNode) review.get("request");
+        ((ObjectNode) request.get("userInfo")).putArray("groups").addAll(groups.stream().map(JSON.getNodeFactory()::textNode).toList());
+        ((ObjectNode) request.get("object")).putArray("command").addAll(List.of(command).stream()
+                .map(JSON.getNodeFactory()::textNode).toList());
+        return review.toString();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** An UPDATE that sets the extension annotation on {@code before}. */

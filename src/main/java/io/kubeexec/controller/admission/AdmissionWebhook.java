@@ -3,6 +3,7 @@ package io.kubeexec.controller.admission;
 import io.kubeexec.controller.decision.ExemptInteractors;
 import io.kubeexec.controller.decision.InteractionDenial;
 import io.kubeexec.controller.decision.NamespaceExemption;
+import io.kubeexec.controller.kube.PolicyLabelSource;
 import io.kubeexec.controller.logging.RateLimit;
 import io.kubeexec.controller.metrics.Metrics;
 import io.kubeexec.controller.pending.UnrecordableGate;

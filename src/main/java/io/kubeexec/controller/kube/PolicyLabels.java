@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kubeexec.contract.PodKeys;
-import io.kubeexec.controller.admission.PolicyLabelSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package io.kubeexec.controller.admission;
+package io.kubeexec.controller.kube;
 
 import java.util.Map;
 

@@ -5,6 +5,7 @@ import io.kubeexec.pi.json.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,54 +37,42 @@ public enum Output {
 
     /** As above; {@code headers} false drops the table's header line ({@code --no-headers}). */
     public String render(List<PodRow> rows, boolean allNamespaces, Instant now, boolean headers) {
-        switch (this) {
-            case json:
-                return Json.writePretty(document(rows)) + "\n";
-            case yaml: {
-                DumperOptions options = new DumperOptions();
-                options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-                options.setIndent(2);
-                options.setDereferenceAliases(true); // two empty lists are not one &id001 and its *id001
-                return new Yaml(options).dump(document(rows));
-            }
-            default: {
-                boolean wide = this == Output.wide;
-                boolean namespace = wide || allNamespaces;
-                List<List<String>> lines = new ArrayList<>();
-                List<String> header = new ArrayList<>();
-                if (namespace) {
-                    header.add("NAMESPACE");
-                }
-                header.addAll(HEADER);
-                if (wide) {
-                    header.add("INITIAL-INTERACTION-TIME");
-                    header.add("INTERACTIONS");
-                    header.add("LAST-INTERACTION");
-                }
-                if (headers) {
-                    lines.add(header);
-                }
-                for (PodRow r : rows) {
-                    List<String> line = new ArrayList<>();
-                    if (namespace) {
-                        line.add(r.namespace());
-                    }
-                    line.add(r.name());
-                    line.add(r.interactor());
-                    line.add(r.ttl());
-                    line.add(r.extension());
-                    line.add(r.extensionRequester());
-                    line.add(r.evictionTime());
-                    if (wide) {
-                        line.add(r.initialInteractionTime());
-                        line.add(r.history() == null ? "" : Integer.toString(r.history().entries().size()));
-                        line.add(r.history() == null ? "" : r.history().last().map(e -> last(e, now)).orElse(""));
-                    }
-                    lines.add(line);
-                }
-                return TabWriter.format(lines);
-            }
+        if (this == json) {
+            return Json.writePretty(document(rows)) + "\n";
         }
+        if (this == yaml) {
+            DumperOptions options = new DumperOptions();
+            options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+            options.setIndent(2);
+            options.setDereferenceAliases(true); // two empty lists are not one &id001 and its *id001
+            return new Yaml(options).dump(document(rows));
+        }
+        boolean wide = this == Output.wide;
+        boolean namespace = wide || allNamespaces;
+        List<List<String>> lines = new ArrayList<>();
+        if (headers) {
+            List<String> header = new ArrayList<>(namespace ? List.of("NAMESPACE") : List.of());
+            header.addAll(HEADER);
+            if (wide) {
+                header.addAll(List.of("INITIAL-INTERACTION-TIME", "INTERACTIONS", "LAST-INTERACTION"));
+            }
+            lines.add(header);
+        }
+        for (PodRow r : rows) {
+            List<String> line = new ArrayList<>();
+            if (namespace) {
+                line.add(r.namespace());
+            }
+            line.addAll(Arrays.asList(r.name(), r.interactor(), r.ttl(), r.extension(), r.extensionRequester(),
+                    r.evictionTime()));
+            if (wide) {
+                line.add(r.initialInteractionTime());
+                line.add(r.history() == null ? "" : Integer.toString(r.history().entries().size()));
+                line.add(r.history() == null ? "" : r.history().last().map(e -> last(e, now)).orElse(""));
+            }
+            lines.add(line);
+        }
+        return TabWriter.format(lines);
     }
 
     /** {@code exec by alice 5m ago}: the kind, the user and kubectl's age of the most recent interaction. */

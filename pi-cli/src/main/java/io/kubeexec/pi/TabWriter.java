@@ -1,6 +1,5 @@
 package io.kubeexec.pi;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -69,9 +68,5 @@ public final class TabWriter {
     /** Go counts runes (code points). */
     private static int cellWidth(String cell) {
         return cell.codePointCount(0, cell.length());
-    }
-
-    static List<String> row(String... cells) {
-        return new ArrayList<>(List.of(cells));
     }
 }

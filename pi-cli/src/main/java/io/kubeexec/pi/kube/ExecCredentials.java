@@ -35,8 +35,7 @@ public final class ExecCredentials {
             throw new KubeException("exec plugin \"" + exec.command()
                     + "\" needs an interactive terminal (interactiveMode: Always), but stdin is not one");
         }
-        List<String> command = new ArrayList<>();
-        command.add(exec.command());
+        List<String> command = new ArrayList<>(List.of(exec.command()));
         command.addAll(exec.args());
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(exec.env());
@@ -99,7 +98,6 @@ public final class ExecCredentials {
         return info;
     }
 
-    @SuppressWarnings("unchecked")
     static Result parse(String out, ClientConfig.ExecConfig exec) {
         Map<String, Object> credential;
         try {
@@ -111,11 +109,9 @@ public final class ExecCredentials {
             throw new KubeException("exec plugin \"" + exec.command() + "\" returned apiVersion "
                     + credential.get("apiVersion") + ", expected " + exec.apiVersion());
         }
-        Object status = credential.get("status");
-        if (!(status instanceof Map<?, ?>)) {
+        if (!(credential.get("status") instanceof Map<?, ?> s)) {
             throw new KubeException("exec plugin \"" + exec.command() + "\" returned an ExecCredential without status");
         }
-        Map<String, Object> s = (Map<String, Object>) status;
         String token = (String) s.get("token");
         String cert = (String) s.get("clientCertificateData");
         String key = (String) s.get("clientKeyData");

@@ -34,7 +34,6 @@ public final class PodApi implements io.kubeexec.pi.Pods {
 
     /** All pods of a namespace, or of every namespace when {@code namespace} is null, page by page as kubectl. */
     @Override
-    @SuppressWarnings("unchecked")
     public List<PodMeta> list(String namespace, String selector) {
         List<PodMeta> pods = new ArrayList<>();
         String cont = null;
@@ -42,32 +41,30 @@ public final class PodApi implements io.kubeexec.pi.Pods {
             String path = pods(namespace) + "?limit=" + PAGE + selector(selector)
                     + (cont == null ? "" : "&continue=" + enc(cont));
             Map<String, Object> page = client.getJson(path, META_LIST);
-            Object items = page.get("items");
-            if (items instanceof List<?> list) {
-                for (Object item : list) {
-                    if (item instanceof Map<?, ?> m) {
-                        pods.add(meta((Map<String, Object>) m));
-                    }
-                }
-            }
-            Map<String, Object> listMeta = page.get("metadata") instanceof Map<?, ?> lm ? (Map<String, Object>) lm : Map.of();
-            cont = listMeta.get("continue") instanceof String s && !s.isEmpty() ? s : null;
+            pods.addAll(items(page));
+            cont = page.get("metadata") instanceof Map<?, ?> m && m.get("continue") instanceof String s && !s.isEmpty()
+                    ? s : null;
         } while (cont != null);
         return pods;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public List<String> namespaces() {
-        List<String> names = new ArrayList<>();
-        if (client.getJson("/api/v1/namespaces", META_LIST).get("items") instanceof List<?> items) {
-            for (Object item : items) {
+        return items(client.getJson("/api/v1/namespaces", META_LIST)).stream().map(PodMeta::name).toList();
+    }
+
+    /** The metadata of a list's items. */
+    @SuppressWarnings("unchecked")
+    private static List<PodMeta> items(Map<String, Object> list) {
+        List<PodMeta> items = new ArrayList<>();
+        if (list.get("items") instanceof List<?> all) {
+            for (Object item : all) {
                 if (item instanceof Map<?, ?> m) {
-                    names.add(meta((Map<String, Object>) m).name());
+                    items.add(meta((Map<String, Object>) m));
                 }
             }
         }
-        return names;
+        return items;
     }
 
     /** A watch without a resourceVersion: the server sends the current pods as ADDED first. */

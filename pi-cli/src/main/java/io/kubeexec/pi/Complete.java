@@ -2,6 +2,7 @@ package io.kubeexec.pi;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,17 +73,14 @@ final class Complete {
         return 0;
     }
 
-    private interface Query {
-        List<String> ask(Pods pods, String namespace);
-    }
-
     /** The words' own connection flags (-n, --context, --kubeconfig...), as the command would use them. */
-    private static List<String> withConnection(List<String> words, Io io, Query query) {
+    private static List<String> withConnection(List<String> words, Io io,
+            BiFunction<Pods, String, List<String>> query) {
         CommandLine cl = KubectlPi.commandLine(io);
         cl.parseArgs(words.toArray(new String[0]));
         KubectlPi.Flags flags = new KubectlPi.Flags(cl.getCommandSpec());
         try (Connector.Connection c = io.connector().connect(flags.connection())) {
-            return query.ask(c.pods(), c.namespace());
+            return query.apply(c.pods(), c.namespace());
         }
     }
 

@@ -137,11 +137,7 @@ final class JsonPath {
                     render(n.body(), item, out);
                 }
             } else {
-                List<String> texts = new ArrayList<>();
-                for (Object v : select(n.steps(), current)) {
-                    texts.add(text(v));
-                }
-                out.append(String.join(" ", texts));
+                out.append(String.join(" ", select(n.steps(), current).stream().map(JsonPath::text).toList()));
             }
         }
     }

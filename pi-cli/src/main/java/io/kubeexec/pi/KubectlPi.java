@@ -125,17 +125,14 @@ public final class KubectlPi {
      * describes the whole tree.
      */
     static CommandLine commandLine(Io io, String[] args) {
-        List<String> names = List.of("get", "extend", "completion");
-        boolean[] wanted = new boolean[names.size()];
-        boolean any = false;
+        java.util.Set<String> named = new java.util.HashSet<>();
         for (String arg : args == null ? new String[0] : args) {
-            for (int i = 0; i < names.size(); i++) {
-                if (names.get(i).equalsIgnoreCase(arg)) {
-                    wanted[i] = true;
-                    any = true;
-                }
+            String name = arg.toLowerCase(java.util.Locale.ROOT);
+            if (name.equals("get") || name.equals("extend") || name.equals("completion")) {
+                named.add(name);
             }
         }
+        boolean all = named.isEmpty() || named.contains("completion");
         CommandLine[] self = new CommandLine[1];
         Callable<Integer> noCommand = () -> {
             throw new CommandLine.ParameterException(self[0], "expecting at least one argument");
@@ -197,16 +194,13 @@ public final class KubectlPi {
         root.addOption(OptionSpec.builder("--as-group").scopeType(ScopeType.INHERIT).paramLabel("GROUP")
                 .type(List.class).auxiliaryTypes(String.class)
                 .description("Group to impersonate for the operation; repeat for several groups").build());
-        if (wanted[2]) {
-            any = false;
-        }
-        if (!any || wanted[0]) {
+        if (all || named.contains("get")) {
             root.addSubcommand("get", GetCommand.spec(io, flags));
         }
-        if (!any || wanted[1]) {
+        if (all || named.contains("extend")) {
             root.addSubcommand("extend", ExtendCommand.spec(io, flags));
         }
-        if (!any || wanted[2]) {
+        if (all) {
             root.addSubcommand("completion", CompletionCommand.spec(io));
         }
 

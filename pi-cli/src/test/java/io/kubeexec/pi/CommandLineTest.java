@@ -246,7 +246,7 @@ class CommandLineTest {
     @Test
     void aWebhookDenialIsShownWithItsMessageAndTheOtherPodsAreStillExtended() {
         cluster.patchFailure = new KubeException("admission webhook \"pod-update.kube-exec-controller\" denied the "
-                + "request: an extension cannot be negative", 403, "Forbidden", null);
+                + "request: an extension cannot be negative", 403, null);
         FakeCluster.Result r = cluster.run("extend", "-d", "1h", "web-0", "api", "-n", "team-b");
 
         assertThat(r.exit()).isEqualTo(1);

@@ -39,7 +39,7 @@ final class FakeCluster implements Pods, Connector {
         calls.add("get " + namespace + "/" + name);
         PodMeta pod = pods.get(namespace + "/" + name);
         if (pod == null) {
-            throw new KubeException("pods \"" + name + "\" not found", 404, "NotFound", null);
+            throw new KubeException("pods \"" + name + "\" not found", 404, null);
         }
         return pod;
     }

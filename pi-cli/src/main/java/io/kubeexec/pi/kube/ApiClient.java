@@ -127,12 +127,10 @@ public final class ApiClient implements Closeable {
 
     static KubeException error(Response r) {
         String message = null;
-        String reason = null;
         if (r.contentType() != null && r.contentType().contains("json")) {
             try {
                 Map<String, Object> status = Json.parseObject(r.text());
                 message = status.get("message") instanceof String s ? s : null;
-                reason = status.get("reason") instanceof String s ? s : null;
             } catch (IllegalArgumentException ignored) {
                 // fall through to the raw body
             }
@@ -146,7 +144,7 @@ public final class ApiClient implements Closeable {
             }
             message = "the server responded with status " + r.status() + (body.isEmpty() ? "" : ": " + body);
         }
-        return new KubeException(message, r.status(), reason, null);
+        return new KubeException(message, r.status(), null);
     }
 
     /**

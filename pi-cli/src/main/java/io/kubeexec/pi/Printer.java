@@ -92,28 +92,7 @@ record Printer(String format, Output output, JsonPath template, List<String> hea
                 }
                 lines.add(line);
             }
-            out.append(columns(lines));
-        }
-        return out.toString();
-    }
-
-    /**
-     * kubectl's own table layout (cli-runtime's tab writer: minimum width 6, padding 3, spaces): each cell but the
-     * last of a line is padded to the widest of its column plus 3.
-     */
-    static String columns(List<List<String>> lines) {
-        int[] widths = new int[lines.stream().mapToInt(List::size).max().orElse(0)];
-        for (List<String> line : lines) {
-            for (int i = 0; i < line.size() - 1; i++) {
-                widths[i] = Math.max(widths[i], Math.max(6, line.get(i).length() + 3));
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (List<String> line : lines) {
-            for (int i = 0; i < line.size(); i++) {
-                out.append(i < line.size() - 1 ? String.format("%-" + widths[i] + "s", line.get(i)) : line.get(i));
-            }
-            out.append('\n');
+            out.append(TabWriter.format(lines, 6, 3, ' ')); // kubectl's own table layout
         }
         return out.toString();
     }

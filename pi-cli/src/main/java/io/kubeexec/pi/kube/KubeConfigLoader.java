@@ -62,37 +62,15 @@ public final class KubeConfigLoader {
                     + "try setting KUBECONFIG or --kubeconfig, or --server");
         }
         String contextName = flags.context() != null ? flags.context() : merged.currentContext();
-        Map<String, Object> context = Map.of();
-        if (contextName != null && !contextName.isEmpty()) {
-            context = merged.contexts().get(contextName);
-            if (context == null) {
-                throw new KubeException("context \"" + contextName + "\" does not exist");
-            }
-        } else if (flags.server() == null && flags.cluster() == null) {
+        if ((contextName == null || contextName.isEmpty()) && flags.server() == null && flags.cluster() == null) {
             throw new KubeException("invalid configuration: no current context is set; use --context");
         }
+        Map<String, Object> context = entry(merged.contexts(), contextName, "context", true);
         String clusterName = flags.cluster() != null ? flags.cluster() : str(context.get("cluster"));
         String userName = flags.user() != null ? flags.user() : str(context.get("user"));
-        Map<String, Object> cluster = Map.of();
-        if (clusterName != null && !clusterName.isEmpty()) {
-            cluster = merged.clusters().get(clusterName);
-            if (cluster == null) {
-                if (flags.server() == null) {
-                    throw new KubeException("cluster \"" + clusterName + "\" does not exist");
-                }
-                cluster = Map.of();
-            }
-        }
-        Map<String, Object> user = Map.of();
-        if (userName != null && !userName.isEmpty()) {
-            user = merged.users().get(userName);
-            if (user == null) {
-                if (flags.user() != null) {
-                    throw new KubeException("user \"" + userName + "\" does not exist");
-                }
-                user = Map.of(); // client-go also treats an unknown user of a context as anonymous
-            }
-        }
+        Map<String, Object> cluster = entry(merged.clusters(), clusterName, "cluster", flags.server() == null);
+        // client-go treats an unknown user of a context as anonymous; only --user must name one that exists
+        Map<String, Object> user = entry(merged.users(), userName, "user", flags.user() != null);
 
         String serverText = flags.server() != null ? flags.server() : str(cluster.get("server"));
         if (serverText == null || serverText.isEmpty()) {
@@ -158,6 +136,16 @@ public final class KubeConfigLoader {
         return new ClientConfig(server, namespace, explicit, caData, caFile, insecure, tlsServerName, proxy, certData,
                 certFile, keyData, keyFile, token, tokenFile, str(user.get("username")), str(user.get("password")), exec,
                 impersonate, groups, extra, flags.requestTimeout());
+    }
+
+    /** The named cluster, user or context; none (empty) when no name is given, or when a missing one is allowed. */
+    private static Map<String, Object> entry(Map<String, Map<String, Object>> all, String name, String kind,
+            boolean mustExist) {
+        Map<String, Object> found = name == null || name.isEmpty() ? Map.of() : all.get(name);
+        if (found == null && mustExist) {
+            throw new KubeException(kind + " \"" + name + "\" does not exist");
+        }
+        return found == null ? Map.of() : found;
     }
 
     private ClientConfig inCluster(ConnectionFlags flags) {

@@ -238,6 +238,30 @@ class KubeConfigLoaderTest {
     }
 
     @Test
+    void anUnknownUserOfAContextIsAnonymousAndAnUnknownClusterNeedsServer() throws IOException {
+        Path file = write("config", """
+                clusters:
+                - name: c
+                  cluster: {server: https://c.example}
+                contexts:
+                - name: ghost-user
+                  context: {cluster: c, user: ghost}
+                - name: ghost-cluster
+                  context: {cluster: ghost, user: ghost}
+                """);
+
+        assertThat(loader.load(flags(file.toString(), "ghost-user", null)).token()).isNull();
+        assertThatThrownBy(() -> loader.load(new ConnectionFlags(file.toString(), "ghost-user", null, "ghost", null,
+                null, null, null, null, null, null, null, null, List.of(), null)))
+                .hasMessage("user \"ghost\" does not exist");
+        assertThatThrownBy(() -> loader.load(flags(file.toString(), "ghost-cluster", null)))
+                .hasMessage("cluster \"ghost\" does not exist");
+        assertThat(loader.load(new ConnectionFlags(file.toString(), "ghost-cluster", null, null, "https://s.example",
+                null, null, null, null, null, null, null, null, List.of(), null)).server().getHost())
+                .isEqualTo("s.example");
+    }
+
+    @Test
     void aMissingKubeconfigFlagFileIsAnError() {
         assertThatThrownBy(() -> loader.load(flags("/no/such/file", null, null)))
                 .hasMessage("stat /no/such/file: no such file or directory");

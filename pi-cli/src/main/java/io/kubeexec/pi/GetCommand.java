@@ -72,12 +72,8 @@ final class GetCommand extends PodCommand {
             if (!names.isEmpty() && !names.contains(pod.name())) {
                 return;
             }
-            PodRow row = row(pod);
-            String text = printer.output() == Output.json || printer.output() == Output.yaml
-                    ? printer.output().render(List.of(row), flags.allNamespaces(), io.clock().instant())
-                    : printer.render(List.of(row), flags.allNamespaces(), io.clock().instant(), first[0]);
+            io.out().print(printer.render(List.of(row(pod)), flags.allNamespaces(), io.clock().instant(), first[0]));
             first[0] = false;
-            io.out().print(text);
             io.out().flush();
         });
     }

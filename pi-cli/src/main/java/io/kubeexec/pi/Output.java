@@ -29,13 +29,9 @@ public enum Output {
 
     /**
      * Renders the rows; the namespace column is added for {@code wide} and for {@code -A}. {@code now} is what
-     * {@code wide}'s age of the last interaction is counted from.
+     * {@code wide}'s age of the last interaction is counted from; {@code headers} false drops the table's header line
+     * ({@code --no-headers}).
      */
-    public String render(List<PodRow> rows, boolean allNamespaces, Instant now) {
-        return render(rows, allNamespaces, now, true);
-    }
-
-    /** As above; {@code headers} false drops the table's header line ({@code --no-headers}). */
     public String render(List<PodRow> rows, boolean allNamespaces, Instant now, boolean headers) {
         if (this == json) {
             return Json.writePretty(document(rows)) + "\n";

@@ -29,11 +29,6 @@ public record PodRow(
         InteractionHistory history,
         String historyProblem) {
 
-    /** The row without the interaction history: the original's table shows none. */
-    public static PodRow of(PodMeta pod, PodKeys keys) {
-        return of(pod, keys, false);
-    }
-
     public static PodRow of(PodMeta pod, PodKeys keys, boolean withHistory) {
         Map<String, String> l = pod.labels();
         Map<String, String> a = pod.annotations();

@@ -97,7 +97,7 @@ class ContractFixtureTest {
             assertThat(InteractedPod.read(keys, labels, annotations).map(s -> GoTime.format(s.evictionTime())))
                     .as((String) p.get("name")).isEqualTo(java.util.Optional.ofNullable(eviction));
 
-            PodRow row = PodRow.of(new PodMeta("default", (String) p.get("name"), labels, annotations), keys);
+            PodRow row = PodRow.of(new PodMeta("default", (String) p.get("name"), labels, annotations), keys, false);
             assertThat(row.interacted()).isEqualTo(eviction != null);
             assertThat(row.evictionTime()).isEqualTo(eviction == null ? "" : eviction);
             assertThat(row.interactor()).isEqualTo(labels.getOrDefault(keys.interactorUsername(), ""));

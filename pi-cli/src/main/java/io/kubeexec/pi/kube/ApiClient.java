@@ -94,10 +94,6 @@ public final class ApiClient implements Closeable {
         }
     }
 
-    public ClientConfig config() {
-        return config;
-    }
-
     /** An HTTP response: status, body and (lower-cased) content type. */
     public record Response(int status, byte[] body, String contentType) {
         public String text() {

@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A stand-in Kubernetes API server (plain HTTP) for the admission and decoupling benchmarks: it answers
- * {@code /version}, GETs of a pod (never interacted), PATCHes of a pod, Event creation and the eviction scan's LIST
- * (empty), each after an optional delay, concurrently (a slow API server, not a serialised one).
+ * {@code /version}, GETs of a pod (never interacted), PATCHes of a pod, Event creation, the eviction scan's LIST
+ * (empty) and the deny-label watches' LISTs of pods and namespaces (empty; their watches stay open and silent),
+ * each after an optional delay, concurrently (a slow API server, not a serialised one).
  * {@code GET /__stats} returns the request counts.
  *
  *   java -cp ... io.kubeexec.bench.FakeApiServer PORT [DELAY_MS]
@@ -56,6 +57,15 @@ public final class FakeApiServer {
         if (delay > 0) {
             Thread.sleep(delay);
         }
+        String query = exchange.getRequestURI().getQuery();
+        if (query != null && query.contains("watch=true")) {
+            // The deny-label watches: nothing ever changes here, so the stream stays open and empty.
+            COUNTS.computeIfAbsent("watch " + path, k -> new LongAdder()).increment();
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().flush();
+            Thread.sleep(Long.MAX_VALUE);
+        }
         String[] p = path.split("/");
         String kind;
         int status = 200;
@@ -73,6 +83,10 @@ public final class FakeApiServer {
         } else if (path.equals("/api/v1/pods")) {
             kind = "list-pods";
             body = "{\"apiVersion\":\"v1\",\"kind\":\"PodList\",\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[]}";
+        } else if (path.equals("/api/v1/namespaces")) {
+            kind = "list-namespaces";
+            body = "{\"apiVersion\":\"v1\",\"kind\":\"NamespaceList\",\"metadata\":{\"resourceVersion\":\"1\"},"
+                    + "\"items\":[]}";
         } else {
             kind = "other " + method + " " + path;
             status = 404;

@@ -133,7 +133,8 @@ public final class InteractionRecorder {
             }
             // The pod's history may already hold an interaction: recorded by another replica, or by this one
             // before the second review of the same exec arrived.
-            List<Interaction> toRecord = notRepeated(pod, interaction);
+            Optional<Object> recorded = existingHistory(pod); // parsed once, for the repeat check and the append
+            List<Interaction> toRecord = notRepeated(recorded, interaction);
             int repeats = interaction.all().size() - toRecord.size();
             if (toRecord.isEmpty()) {
                 metrics.repeatedReviews("history", repeats);
@@ -156,7 +157,7 @@ public final class InteractionRecorder {
                         : ttlPolicy.decide(annotations(pod), annotations(namespace), routeTtl, "the route's TTL");
                 ttl.warnings().forEach(w -> LOG.warn("pod={}: {}", where, w));
             }
-            String history = appendedInteractions(pod, toRecord);
+            String history = appendedInteractions(pod, recorded, toRecord);
             InteractionPatch patch = labels
                     ? InteractionPatch.first(keys, labelling.time(), labelling.username(), ttl.ttl(), history)
                     : InteractionPatch.later(keys, history);
@@ -233,10 +234,10 @@ public final class InteractionRecorder {
      * The interactions that repeat none in the pod's history ({@link RepeatedExec}): kubectl's second review of one
      * exec is recorded once, whichever replica recorded the first.
      */
-    private List<Interaction> notRepeated(Pod pod, Interaction interaction) {
+    private List<Interaction> notRepeated(Optional<Object> recorded, Interaction interaction) {
         List<PodInteractions.Entry> entries;
         try {
-            entries = new ArrayList<>(PodInteractions.read(existingHistory(pod).orElse(List.of())));
+            entries = new ArrayList<>(PodInteractions.read(recorded.orElse(List.of())));
         } catch (IllegalArgumentException e) {
             entries = new ArrayList<>(); // a garbled history is replaced below, and repeats nothing
         }
@@ -250,8 +251,7 @@ public final class InteractionRecorder {
                         GoDuration.format(RepeatedExec.WINDOW));
             } else {
                 toRecord.add(each);
-                entries.add(PodInteractions.Entry.of(each.username(), each.groups(), each.kind().label(),
-                        each.container(), each.command(), each.time()));
+                entries.add(entry(each));
             }
         }
         return toRecord;
@@ -271,10 +271,10 @@ public final class InteractionRecorder {
     }
 
     /** The interactions annotation with these interactions appended, in the contract's form ({@link PodInteractions}). */
-    private String appendedInteractions(Pod pod, List<Interaction> interactions) {
+    private String appendedInteractions(Pod pod, Optional<Object> recorded, List<Interaction> interactions) {
         List<?> existing = List.of();
         if (annotations(pod).containsKey(keys.interactions())) {
-            if (existingHistory(pod).orElse(null) instanceof List<?> list) {
+            if (recorded.orElse(null) instanceof List<?> list) {
                 existing = list;
             } else {
                 LOG.warn("pod={}/{}: replacing an unreadable {} annotation", pod.getMetadata().getNamespace(),
@@ -283,10 +283,14 @@ public final class InteractionRecorder {
         }
         List<?> history = existing;
         for (Interaction each : interactions) {
-            history = PodInteractions.append(history, PodInteractions.Entry.of(each.username(), each.groups(),
-                    each.kind().label(), each.container(), each.command(), each.time()));
+            history = PodInteractions.append(history, entry(each));
         }
         return json(history);
+    }
+
+    private static PodInteractions.Entry entry(Interaction i) {
+        return PodInteractions.Entry.of(i.username(), i.groups(), i.kind().label(), i.container(), i.command(),
+                i.time());
     }
 
     private static String json(Object plain) {

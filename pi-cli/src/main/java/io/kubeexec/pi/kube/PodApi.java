@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * The three pod calls the plugin makes. Reads ask for metadata only ({@code PartialObjectMetadata}): the state is in
+ * The pod calls the plugin makes. Reads ask for metadata only ({@code PartialObjectMetadata}): the state is in
  * labels and annotations, and a pod's spec and status would only be parsed to be thrown away.
  */
 public final class PodApi implements io.kubeexec.pi.Pods {
@@ -29,59 +29,55 @@ public final class PodApi implements io.kubeexec.pi.Pods {
 
     @Override
     public PodMeta get(String namespace, String name) {
-        return meta(client.getJson("/api/v1/namespaces/" + seg(namespace) + "/pods/" + seg(name), META));
+        return meta(client.getJson(pods(namespace) + "/" + seg(name), META));
     }
 
-    /** All pods of a namespace, or of every namespace when {@code namespace} is null, page by page as kubectl. */
+    /** All pods of a namespace, or of every namespace when {@code namespace} is null. */
     @Override
     public List<PodMeta> list(String namespace, String selector) {
-        List<PodMeta> pods = new ArrayList<>();
-        String cont = null;
-        do {
-            String path = pods(namespace) + "?limit=" + PAGE + selector(selector)
-                    + (cont == null ? "" : "&continue=" + enc(cont));
-            Map<String, Object> page = client.getJson(path, META_LIST);
-            pods.addAll(items(page));
-            cont = page.get("metadata") instanceof Map<?, ?> m && m.get("continue") instanceof String s && !s.isEmpty()
-                    ? s : null;
-        } while (cont != null);
-        return pods;
+        return all(pods(namespace) + "?limit=" + PAGE + selector(selector));
     }
 
     @Override
     public List<String> namespaces() {
-        return items(client.getJson("/api/v1/namespaces", META_LIST)).stream().map(PodMeta::name).toList();
+        return all("/api/v1/namespaces?limit=" + PAGE).stream().map(PodMeta::name).toList();
     }
 
-    /** The metadata of a list's items. */
-    @SuppressWarnings("unchecked")
-    private static List<PodMeta> items(Map<String, Object> list) {
+    /** The metadata of a list's items, page by page as kubectl reads them. */
+    private List<PodMeta> all(String path) {
         List<PodMeta> items = new ArrayList<>();
-        if (list.get("items") instanceof List<?> all) {
-            for (Object item : all) {
-                if (item instanceof Map<?, ?> m) {
-                    items.add(meta((Map<String, Object>) m));
-                }
+        String cont = "";
+        do {
+            Map<String, Object> page = client.getJson(path + (cont.isEmpty() ? "" : "&continue=" + enc(cont)), META_LIST);
+            if (page.get("items") instanceof List<?> list) {
+                list.stream().filter(Map.class::isInstance).map(PodApi::meta).forEach(items::add);
             }
-        }
+            cont = page.get("metadata") instanceof Map<?, ?> m && m.get("continue") instanceof String s ? s : "";
+        } while (!cont.isEmpty());
         return items;
     }
 
     /** A watch without a resourceVersion: the server sends the current pods as ADDED first. */
     @Override
-    @SuppressWarnings("unchecked")
     public void watch(String namespace, String selector, BiConsumer<String, PodMeta> events) {
         client.stream(pods(namespace) + "?watch=1" + selector(selector), META, event -> {
             String type = String.valueOf(event.get("type"));
+            Object object = event.get("object");
             if (type.equals("ERROR")) {
-                Object status = event.get("object");
-                throw new KubeException("the watch failed: " + (status instanceof Map<?, ?> m && m.get("message")
-                        instanceof String message ? message : String.valueOf(status)));
+                throw new KubeException("the watch failed: " + (object instanceof Map<?, ?> status
+                        && status.get("message") instanceof String message ? message : String.valueOf(object)));
             }
-            if (event.get("object") instanceof Map<?, ?> object && !type.equals("BOOKMARK")) {
-                events.accept(type, meta((Map<String, Object>) object));
+            if (object instanceof Map && !type.equals("BOOKMARK")) {
+                events.accept(type, meta(object));
             }
         });
+    }
+
+    /** A JSON merge patch of one annotation: it cannot clobber anything else on the pod. */
+    @Override
+    public void annotate(String namespace, String name, String key, String value) {
+        client.patchJson(pods(namespace) + "/" + seg(name), "application/merge-patch+json",
+                Json.write(Map.of("metadata", Map.of("annotations", Map.of(key, value)))));
     }
 
     private static String pods(String namespace) {
@@ -92,19 +88,8 @@ public final class PodApi implements io.kubeexec.pi.Pods {
         return selector == null || selector.isEmpty() ? "" : "&labelSelector=" + enc(selector);
     }
 
-    /** A JSON merge patch of one annotation: it cannot clobber anything else on the pod. */
-    @Override
-    public void annotate(String namespace, String name, String key, String value) {
-        Map<String, Object> annotations = new LinkedHashMap<>();
-        annotations.put(key, value);
-        String body = Json.write(Map.of("metadata", Map.of("annotations", annotations)));
-        client.patchJson("/api/v1/namespaces/" + seg(namespace) + "/pods/" + seg(name),
-                "application/merge-patch+json", body);
-    }
-
-    @SuppressWarnings("unchecked")
-    static PodMeta meta(Map<String, Object> object) {
-        Map<String, Object> m = object.get("metadata") instanceof Map<?, ?> x ? (Map<String, Object>) x : Map.of();
+    private static PodMeta meta(Object object) {
+        Map<?, ?> m = object instanceof Map<?, ?> o && o.get("metadata") instanceof Map<?, ?> x ? x : Map.of();
         return new PodMeta((String) m.get("namespace"), (String) m.get("name"), strings(m.get("labels")),
                 strings(m.get("annotations")));
     }

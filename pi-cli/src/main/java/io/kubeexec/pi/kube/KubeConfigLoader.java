@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.DumperOptions;
@@ -31,29 +29,15 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * Relative paths are relative to the file that holds them. Values are read as strings, and an empty one counts as
  * not given, as in Go.
  */
-public final class KubeConfigLoader {
+public record KubeConfigLoader(Function<String, String> env, Path home, Path inClusterDir) {
 
     static final String IN_CLUSTER_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-    /** The named entries of a kubeconfig: {@code clusters[].cluster}, {@code users[].user}, {@code contexts[]...}. */
-    private static final List<String> KINDS = List.of("cluster", "user", "context");
-
-    /** Keys that name a file, resolved against the kubeconfig that holds them (client-go's ResolveLocalPaths). */
-    private static final List<String> PATHS = List.of("certificate-authority", "client-certificate", "client-key",
-            "tokenFile");
-
-    /** Files parsed ahead of time by {@link #prefetch}, while the main thread is still parsing the command line. */
-    private static final Map<Path, FutureTask<Map<String, Object>>> PREFETCHED = new ConcurrentHashMap<>();
-
-    private final Function<String, String> env;
-    private final Path home;
-    private final Path inClusterDir;
-
-    public KubeConfigLoader(Function<String, String> env, Path home, Path inClusterDir) {
-        this.env = env;
-        this.home = home;
-        this.inClusterDir = inClusterDir;
-    }
+    /**
+     * Each file parsed once per run: {@link #prefetch} parses them while the main thread is still parsing the command
+     * line, and a reader that asks for a file still being parsed waits for it.
+     */
+    private static final Map<Path, Map<String, Object>> PARSED = new ConcurrentHashMap<>();
 
     public static KubeConfigLoader system() {
         return new KubeConfigLoader(System::getenv, Path.of(System.getProperty("user.home")), Path.of(IN_CLUSTER_DIR));
@@ -177,7 +161,7 @@ public final class KubeConfigLoader {
         for (Path file : files) {
             Map<String, Object> doc = read(file);
             Path dir = file.toAbsolutePath().getParent();
-            for (String kind : KINDS) {
+            for (String kind : List.of("cluster", "user", "context")) {
                 if (doc.get(kind + "s") != null && !(doc.get(kind + "s") instanceof List)) {
                     throw new KubeException("cannot parse kubeconfig " + file + ": " + kind + "s is not a list");
                 }
@@ -193,13 +177,11 @@ public final class KubeConfigLoader {
         return new Merged(named, current);
     }
 
-    /** A copy of a cluster, user or context whose file paths are relative to {@code dir}. */
+    /** A copy of a cluster, user or context whose file paths are relative to {@code dir} (ResolveLocalPaths). */
     private static Map<String, Object> resolvePaths(Map<String, Object> entry, Path dir) {
         Map<String, Object> value = new LinkedHashMap<>(entry);
-        for (String key : PATHS) {
-            if (str(value.get(key)) != null) {
-                value.put(key, resolve(dir, str(value.get(key))));
-            }
+        for (String key : List.of("certificate-authority", "client-certificate", "client-key", "tokenFile")) {
+            value.computeIfPresent(key, (k, path) -> resolve(dir, path.toString()));
         }
         String command = str(map(value.get("exec")).get("command"));
         // A bare command name is looked up on the PATH; only a path with a separator is relative to the file.
@@ -215,7 +197,7 @@ public final class KubeConfigLoader {
         if (p.startsWith("~/")) {
             return Path.of(System.getProperty("user.home")).resolve(p.substring(2)).toString();
         }
-        return Path.of(p).isAbsolute() ? p : dir.resolve(p).normalize().toString();
+        return p.isEmpty() || Path.of(p).isAbsolute() ? p : dir.resolve(p).normalize().toString();
     }
 
     /**
@@ -224,24 +206,14 @@ public final class KubeConfigLoader {
      */
     public void prefetch() {
         try {
-            for (Path file : files(ConnectionFlags.none())) {
-                FutureTask<Map<String, Object>> task = new FutureTask<>(() -> parse(file));
-                if (PREFETCHED.putIfAbsent(file.toAbsolutePath(), task) == null) {
-                    task.run();
-                }
-            }
+            files(ConnectionFlags.none()).forEach(KubeConfigLoader::read);
         } catch (RuntimeException e) {
             // the main thread reads the files again and reports any problem
         }
     }
 
     private static Map<String, Object> read(Path file) {
-        FutureTask<Map<String, Object>> task = PREFETCHED.get(file.toAbsolutePath());
-        try {
-            return task == null ? parse(file) : task.get();
-        } catch (ExecutionException | InterruptedException e) {
-            return parse(file); // which throws the problem the prefetch met
-        }
+        return PARSED.computeIfAbsent(file.toAbsolutePath(), KubeConfigLoader::parse); // nothing kept if it throws
     }
 
     private static Map<String, Object> parse(Path file) {

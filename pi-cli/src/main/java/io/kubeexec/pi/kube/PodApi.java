@@ -48,7 +48,8 @@ public final class PodApi implements io.kubeexec.pi.Pods {
         List<PodMeta> items = new ArrayList<>();
         String cont = "";
         do {
-            Map<String, Object> page = client.getJson(path + (cont.isEmpty() ? "" : "&continue=" + enc(cont)), META_LIST);
+            Map<String, Object> page = client.getJson(path + (cont.isEmpty() ? "" : "&continue=" + enc(cont)),
+                    META_LIST);
             if (page.get("items") instanceof List<?> list) {
                 list.stream().filter(Map.class::isInstance).map(PodApi::meta).forEach(items::add);
             }

@@ -273,21 +273,41 @@ class KubeConfigLoaderTest {
                 .hasMessageStartingWith("invalid configuration: no configuration has been provided");
     }
 
-    @Test
-    void insideAPodTheServiceAccountIsUsed() throws IOException {
+    /** A loader inside a pod: the service account's files and the API server's Service in the environment. */
+    private KubeConfigLoader inAPod() throws IOException {
         Path sa = dir.resolve("sa");
         Files.createDirectories(sa);
         Files.writeString(sa.resolve("token"), "sa-token");
         Files.writeString(sa.resolve("namespace"), "tools\n");
         env.put("KUBERNETES_SERVICE_HOST", "10.96.0.1");
         env.put("KUBERNETES_SERVICE_PORT", "443");
+        return new KubeConfigLoader(env::get, dir.resolve("home"), sa);
+    }
 
-        ClientConfig c = new KubeConfigLoader(env::get, dir.resolve("home"), sa).load(ConnectionFlags.none());
+    @Test
+    void insideAPodTheServiceAccountIsUsed() throws IOException {
+        ClientConfig c = inAPod().load(ConnectionFlags.none());
 
         assertThat(c.server().toString()).isEqualTo("https://10.96.0.1:443");
         assertThat(c.namespace()).isEqualTo("tools");
-        assertThat(c.tokenFile()).isEqualTo(sa.resolve("token"));
-        assertThat(c.certificateAuthorityFile()).isEqualTo(sa.resolve("ca.crt"));
+        assertThat(c.tokenFile()).isEqualTo(dir.resolve("sa/token"));
+        assertThat(c.certificateAuthorityFile()).isEqualTo(dir.resolve("sa/ca.crt"));
+    }
+
+    @Test
+    void insideAPodTheFlagsOverrideTheServiceAccountAsTheyOverrideAKubeconfig() throws IOException {
+        KubeConfigLoader loader = inAPod();
+
+        ClientConfig c = loader.load(new ConnectionFlags(null, null, null, null, null, "flag-token", "other", "/my/ca",
+                null, null, null, "sni.name", "someone", List.of(), null));
+
+        assertThat(c.token()).isEqualTo("flag-token");
+        assertThat(c.tokenFile()).isNull();
+        assertThat(c.namespace()).isEqualTo("other");
+        assertThat(c.certificateAuthorityFile()).isEqualTo(Path.of("/my/ca"));
+        assertThat(c.tlsServerName()).isEqualTo("sni.name");
+        assertThat(c.impersonateUser()).isEqualTo("someone");
+        assertThatThrownBy(() -> loader.load(flags(null, "prod", null))).hasMessage("context \"prod\" does not exist");
     }
 
     @Test

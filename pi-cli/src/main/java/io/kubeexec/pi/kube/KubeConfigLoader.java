@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -150,9 +149,9 @@ public record KubeConfigLoader(Function<String, String> env, Path home, Path inC
             return List.of(Path.of(kubeconfig));
         }
         String list = str(env.apply("KUBECONFIG"));
-        Stream<String> names = list != null ? Arrays.stream(list.split(File.pathSeparator))
-                : Stream.of(home.resolve(".kube").resolve("config").toString());
-        return names.filter(name -> !name.isEmpty() && Files.exists(Path.of(name))).map(Path::of).toList();
+        List<String> names = list != null ? List.of(list.split(File.pathSeparator))
+                : List.of(home.resolve(".kube").resolve("config").toString());
+        return names.stream().filter(name -> !name.isEmpty() && Files.exists(Path.of(name))).map(Path::of).toList();
     }
 
     private static Merged merge(List<Path> files) {
@@ -241,8 +240,8 @@ public record KubeConfigLoader(Function<String, String> env, Path home, Path inC
                 addImplicitResolver(Tag.NULL, EMPTY, null);
             }
         };
-        DumperOptions dumper = new DumperOptions();
-        return new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(dumper), dumper, resolver);
+        return new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(new DumperOptions()),
+                new DumperOptions(), resolver);
     }
 
     private static ClientConfig.ExecConfig exec(Object value, Map<String, Object> cluster) {
@@ -297,7 +296,7 @@ public record KubeConfigLoader(Function<String, String> env, Path home, Path inC
     }
 
     /** A scalar as text; null when absent or empty. */
-    static String str(Object o) {
+    private static String str(Object o) {
         return o == null || o.toString().isEmpty() ? null : o.toString();
     }
 

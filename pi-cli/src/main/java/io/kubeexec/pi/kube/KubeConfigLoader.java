@@ -30,8 +30,6 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 public record KubeConfigLoader(Function<String, String> env, Path home, Path inClusterDir) {
 
-    static final String IN_CLUSTER_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
-
     /**
      * Each file parsed once per run: {@link #prefetch} parses them while the main thread is still parsing the command
      * line, and a reader that asks for a file still being parsed waits for it.
@@ -39,7 +37,8 @@ public record KubeConfigLoader(Function<String, String> env, Path home, Path inC
     private static final Map<Path, Map<String, Object>> PARSED = new ConcurrentHashMap<>();
 
     public static KubeConfigLoader system() {
-        return new KubeConfigLoader(System::getenv, Path.of(System.getProperty("user.home")), Path.of(IN_CLUSTER_DIR));
+        return new KubeConfigLoader(System::getenv, Path.of(System.getProperty("user.home")),
+                Path.of("/var/run/secrets/kubernetes.io/serviceaccount"));
     }
 
     /** The merged files: each entry under "kind/name" (a kind has no slash), with its paths already resolved. */
@@ -199,10 +198,7 @@ public record KubeConfigLoader(Function<String, String> env, Path home, Path inC
         return p.isEmpty() || Path.of(p).isAbsolute() ? p : dir.resolve(p).normalize().toString();
     }
 
-    /**
-     * Parses the kubeconfig files the environment points at (as if no --kubeconfig were given) so that the main
-     * thread finds them parsed. Only reading: nothing is resolved, run or contacted.
-     */
+    /** Parses the files the environment points at (as without --kubeconfig); only reading, nothing is contacted. */
     public void prefetch() {
         try {
             files(ConnectionFlags.none()).forEach(KubeConfigLoader::read);

@@ -43,12 +43,9 @@ import javax.net.ssl.SSLSocketFactory;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
- * The plugin's HTTP client for its few Kubernetes API calls: the JDK's {@code HttpsURLConnection} (java.base, cheap
- * to load; the JDK's {@code HttpClient} cost a cold run some 50 ms more CPU, measured, and does neither SOCKS5 nor
- * {@code tls-server-name}), plus what kubectl adds: the kubeconfig's TLS and {@code tls-server-name}, client
- * certificates, bearer and basic auth, impersonation, proxies ({@code proxy-url}, {@code HTTPS_PROXY}/{@code
- * NO_PROXY}: http and socks5; an https:// proxy is refused by name) and timeouts. The JDK keeps the connection alive
- * between requests.
+ * The plugin's HTTP client: the JDK's {@code HttpsURLConnection}, kept alive between requests (its {@code HttpClient}
+ * cost a cold run some 50 ms more CPU, measured, and does neither SOCKS5 nor {@code tls-server-name}), plus what
+ * kubectl adds: the kubeconfig's TLS, credentials, impersonation, proxies (http and socks5) and timeouts.
  */
 public final class ApiClient implements Closeable {
 
@@ -75,7 +72,7 @@ public final class ApiClient implements Closeable {
     private final boolean stdinIsTerminal;
     private final int maxBodyBytes;
     private SSLSocketFactory tls;
-    private SSLSocketFactory layer;
+    private final SSLSocketFactory layer = new Layer();
     private boolean defaultGroups = Tls.SET_NAMED_GROUPS == null;
     private String authorization;
     private boolean credentialsResolved;
@@ -231,7 +228,6 @@ public final class ApiClient implements Closeable {
                 throw failure(e);
             }
             defaultGroups = true;
-            layer = null;
             return open(method, path, accept, contentType, body, watch);
         } catch (IOException e) {
             throw failure(e);
@@ -249,7 +245,7 @@ public final class ApiClient implements Closeable {
                 ? host.substring(1, host.length() - 1) : host, env);
         // Every new HttpsURLConnection takes the default factory, and the JDK's own would parse its whole cacerts
         // file (measured: 45 to 57 ms of a cold run) before ours replaces it: ours is the default.
-        HttpsURLConnection.setDefaultSSLSocketFactory(layer());
+        HttpsURLConnection.setDefaultSSLSocketFactory(layer);
         HttpURLConnection c = (HttpURLConnection) url.openConnection(proxy(proxy));
         if (proxy != null && proxy.getRawUserInfo() != null) {
             c.setAuthenticator(credentials(proxy));
@@ -360,16 +356,6 @@ public final class ApiClient implements Closeable {
         };
     }
 
-    /** The TLS layer: {@link Tls#socket} over the connection the JDK opened, directly or through a proxy. */
-    private SSLSocketFactory layer() {
-        if (layer == null) {
-            String serverName = config.tlsServerName();
-            layer = new Layer(tls, serverName == null || serverName.isEmpty() ? null : serverName,
-                    defaultGroups ? new String[0] : new String[] {"x25519"}, sockets);
-        }
-        return layer;
-    }
-
     private void resolveCredentials() {
         if (credentialsResolved) {
             return;
@@ -423,19 +409,7 @@ public final class ApiClient implements Closeable {
      * {@code tls-server-name} when one is set, the URL's host otherwise. The socket asks for the JDK's HTTPS
      * endpoint identification itself, so the JDK's HttpsURLConnection leaves the host-name check to it.
      */
-    private static final class Layer extends SSLSocketFactory {
-        private final SSLSocketFactory tls;
-        private final String serverName;
-        private final String[] groups;
-        private final List<Socket> opened;
-
-        Layer(SSLSocketFactory tls, String serverName, String[] groups, List<Socket> opened) {
-            this.tls = tls;
-            this.serverName = serverName;
-            this.groups = groups;
-            this.opened = opened;
-        }
-
+    private final class Layer extends SSLSocketFactory {
         @Override
         public Socket createSocket() {
             return new Socket(); // connected by the JDK, then layered below
@@ -445,8 +419,11 @@ public final class ApiClient implements Closeable {
         public Socket createSocket(Socket raw, String host, int port, boolean autoClose) throws IOException {
             Trace.mark("TCP connected");
             raw.setTcpNoDelay(true);
-            SSLSocket socket = Tls.socket(tls, raw, serverName != null ? serverName : host, port, groups);
-            opened.add(socket);
+            String name = config.tlsServerName() == null || config.tlsServerName().isEmpty() ? host
+                    : config.tlsServerName();
+            SSLSocket socket = Tls.socket(tls, raw, name, port,
+                    defaultGroups ? new String[0] : new String[] {"x25519"});
+            sockets.add(socket);
             // Here rather than in the JDK's HttpsClient, which first registers a listener: the JDK then starts a
             // thread per handshake to tell it the handshake is done.
             socket.startHandshake();
@@ -472,14 +449,11 @@ public final class ApiClient implements Closeable {
         }
 
         static URI forTarget(URI configured, boolean https, String host, Function<String, String> env) {
-            if (configured != null || isLoopback(host)) {
-                return configured;
-            }
             String value = https ? first(env, "HTTPS_PROXY", "https_proxy") : first(env, "HTTP_PROXY", "http_proxy");
             String noProxy = first(env, "NO_PROXY", "no_proxy");
-            if (value == null || value.isEmpty()
+            if (configured != null || value == null || value.isEmpty() || isLoopback(host)
                     || noProxy != null && excluded(noProxy, host.toLowerCase(Locale.ROOT))) {
-                return null;
+                return configured;
             }
             return URI.create(value.contains("://") ? value : "http://" + value);
         }
@@ -510,8 +484,17 @@ public final class ApiClient implements Closeable {
                     return true;
                 }
                 if (entry.contains("/") && isIp(host)) {
-                    if (inCidr(host, entry)) {
-                        return true;
+                    try {
+                        String[] cidr = entry.split("/");
+                        byte[] net = InetAddress.getByName(cidr[0]).getAddress();
+                        byte[] ip = InetAddress.getByName(host).getAddress();
+                        BigInteger hostPart = new BigInteger(1, net).xor(new BigInteger(1, ip))
+                                .shiftRight(net.length * 8 - Integer.parseInt(cidr[1]));
+                        if (net.length == ip.length && hostPart.signum() == 0) {
+                            return true;
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // not a CIDR: no match
                     }
                     continue;
                 }
@@ -526,19 +509,6 @@ public final class ApiClient implements Closeable {
                 }
             }
             return false;
-        }
-
-        private static boolean inCidr(String ip, String cidr) {
-            try {
-                String[] parts = cidr.split("/");
-                byte[] net = InetAddress.getByName(parts[0]).getAddress();
-                byte[] addr = InetAddress.getByName(ip).getAddress();
-                int hostBits = net.length * 8 - Integer.parseInt(parts[1]);
-                return net.length == addr.length
-                        && new BigInteger(1, net).xor(new BigInteger(1, addr)).shiftRight(hostBits).signum() == 0;
-            } catch (IOException | RuntimeException e) {
-                return false;
-            }
         }
     }
 }

@@ -176,30 +176,24 @@ final class Tls {
         }
 
         // An SSLSocket client only calls the method above: the others check the chain alone, or refuse.
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            checkServerTrusted(chain, authType, (Socket) null);
+        public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) throws CertificateException {
+            checkServerTrusted(c, a, (Socket) null);
         }
 
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            checkServerTrusted(chain, authType, (Socket) null);
+        public void checkServerTrusted(X509Certificate[] c, String a) throws CertificateException {
+            checkServerTrusted(c, a, (Socket) null);
         }
 
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("a client does not check client certificates");
-        }
-
-        @Override
         public void checkClientTrusted(X509Certificate[] c, String a, Socket s) throws CertificateException {
             checkClientTrusted(c, a);
         }
 
-        @Override
         public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) throws CertificateException {
             checkClientTrusted(c, a);
+        }
+
+        public void checkClientTrusted(X509Certificate[] c, String a) throws CertificateException {
+            throw new CertificateException("a client does not check client certificates");
         }
 
         @Override

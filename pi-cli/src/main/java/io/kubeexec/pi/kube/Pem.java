@@ -26,10 +26,9 @@ import sun.security.util.DerInputStream;
 import sun.security.util.DerValue;
 
 /**
- * Reads the PEM a kubeconfig holds: certificate bundles and unencrypted private keys in PKCS#8
- * ({@code PRIVATE KEY}), PKCS#1 ({@code RSA PRIVATE KEY}) or SEC1 ({@code EC PRIVATE KEY}) form, as client-go does.
- * The last two are read with the JDK's DER decoder ({@code sun.security.util}, which the jar's manifest exports to the
- * plugin for the host-name check already, and which the JDK has loaded by then to parse the certificates).
+ * Reads the PEM a kubeconfig holds, as client-go does: certificate bundles and unencrypted private keys in PKCS#8,
+ * PKCS#1 ({@code RSA PRIVATE KEY}) or SEC1 ({@code EC PRIVATE KEY}) form, the last two with the JDK's DER decoder
+ * ({@code sun.security.util}, which the jar's manifest exports to the plugin).
  */
 public final class Pem {
 

@@ -24,10 +24,8 @@ import javax.net.ssl.X509KeyManager;
 import sun.security.util.HostnameChecker;
 
 /**
- * The TLS side of a kubeconfig: trust only the cluster's CA when one is given (the JDK's cacerts otherwise), and
- * present the client certificate when there is one. The host name is the JDK's to check: {@link #socket} asks for its
- * HTTPS endpoint identification on a socket made for {@code tls-server-name} or the server's host (IP addresses
- * included), which is also the name sent as SNI.
+ * The TLS side of a kubeconfig: trust only the cluster's CA when one is given (the JDK's cacerts otherwise), present
+ * the client certificate when there is one, and let the JDK check the host name ({@link #socket}).
  */
 final class Tls {
 
@@ -129,13 +127,11 @@ final class Tls {
     }
 
     /**
-     * The JDK's PKIX validation, then the JDK's own HTTPS host-name check ({@code sun.security.util.HostnameChecker},
-     * what its trust manager runs for {@code setEndpointIdentificationAlgorithm("HTTPS")}), told directly whether the
-     * chain ends at a public CA: the JDK's trust manager finds that out by parsing its whole cacerts file, 70 to 200
-     * ms of a cold run on a busy two-core machine (measured), to apply a stricter wildcard rule to public CAs. A
-     * cluster's own CA is not one; the JDK's CAs are. Without access to the checker (a JDK that moved it; the jar's
-     * manifest exports it to the plugin), the JDK's trust manager does both steps itself. Without {@code pkix}
-     * ({@code insecure-skip-tls-verify}) every server is trusted.
+     * The JDK's PKIX validation, then the JDK's own HTTPS host-name check ({@code HostnameChecker}, what its trust
+     * manager runs), told directly whether the chain ends at a public CA (the JDK's CAs; a cluster's is not): the
+     * JDK's trust manager parses its whole cacerts file to find that out, 70 to 200 ms of a cold run (measured).
+     * Without access to the checker (the jar's manifest exports it), the JDK's trust manager does both steps itself.
+     * Without {@code pkix} ({@code insecure-skip-tls-verify}) every server is trusted.
      */
     static final class JdkIdentity extends X509ExtendedTrustManager {
         private static final HostnameChecker CHECKER = hostnameChecker();

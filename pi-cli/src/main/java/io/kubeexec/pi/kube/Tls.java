@@ -53,8 +53,9 @@ final class Tls {
             byte[] ca = null;
             if (!config.insecureSkipTlsVerify()) {
                 ca = caBytes(config);
-                KeyStore anchors = ca == null ? null : KeyStore.getInstance("PKCS12");
-                if (anchors != null) {
+                KeyStore anchors = null;
+                if (ca != null) {
+                    anchors = KeyStore.getInstance("PKCS12");
                     anchors.load(null, null);
                     for (X509Certificate cert : Pem.certificates(ca, "certificate-authority")) {
                         anchors.setCertificateEntry("ca-" + anchors.size(), cert);

@@ -9,7 +9,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.lang.reflect.Field;
+import java.math.BigInteger;
 import java.net.Authenticator;
+import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,8 +25,8 @@ import java.net.URI;
 import java.net.URL;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -33,22 +35,23 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 /**
- * The plugin's HTTP client for its few Kubernetes API calls: the JDK's {@code HttpsURLConnection} (java.base, cheap
- * to load; the JDK's {@code HttpClient} cost a cold run some 50 ms more CPU, measured, and does neither SOCKS5 nor
- * {@code tls-server-name}), plus what kubectl adds: the kubeconfig's TLS and {@code tls-server-name}, client
- * certificates, bearer and basic auth, impersonation, proxies ({@code proxy-url}, {@code HTTPS_PROXY}/{@code
- * NO_PROXY}: http and socks5; an https:// proxy is refused by name) and timeouts. The JDK keeps the connection alive
- * between requests.
+ * The plugin's HTTP client: the JDK's {@code HttpsURLConnection}, kept alive between requests (its {@code HttpClient}
+ * cost a cold run some 50 ms more CPU, measured, and does neither SOCKS5 nor {@code tls-server-name}), plus what
+ * kubectl adds: the kubeconfig's TLS, credentials, impersonation, proxies (http and socks5) and timeouts.
  */
 public final class ApiClient implements Closeable {
 
-    public static final String USER_AGENT = "kubectl-pi/0.1.0 (" + System.getProperty("os.name", "linux").toLowerCase(Locale.ROOT)
-            + "/" + System.getProperty("os.arch", "amd64") + ")";
+    private static final String USER_AGENT = "kubectl-pi/0.1.0 ("
+            + System.getProperty("os.name", "linux").toLowerCase(Locale.ROOT) + "/"
+            + System.getProperty("os.arch", "amd64") + ")";
     private static final int CONNECT_TIMEOUT_MS = 30_000;
     /**
      * The largest response body read, before and after gzip: a page of 500 pods' metadata is a few MiB, so this only
@@ -69,12 +72,12 @@ public final class ApiClient implements Closeable {
     private final boolean stdinIsTerminal;
     private final int maxBodyBytes;
     private SSLSocketFactory tls;
-    private SSLSocketFactory layer;
+    private final SSLSocketFactory layer = new Layer();
     private boolean defaultGroups = Tls.SET_NAMED_GROUPS == null;
     private String authorization;
     private boolean credentialsResolved;
     /** The TLS sockets this client opened, which the JDK may keep alive: closed by {@link #close}. */
-    private final List<Socket> sockets = new java.util.ArrayList<>();
+    private final List<Socket> sockets = new ArrayList<>();
 
     public ApiClient(ClientConfig config, Function<String, String> env, boolean stdinIsTerminal) {
         this(config, env, stdinIsTerminal, MAX_BODY_BYTES);
@@ -87,60 +90,27 @@ public final class ApiClient implements Closeable {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    /** A response body over the limit: reported as such, not as a connection problem. */
-    private static final class BodyTooLarge extends IOException {
-        BodyTooLarge(String message) {
-            super(message);
-        }
-    }
-
-    /** An HTTP response: status, body and (lower-cased) content type. */
-    public record Response(int status, byte[] body, String contentType) {
-        public String text() {
-            return new String(body, StandardCharsets.UTF_8);
-        }
-    }
-
     /** GET and parse JSON, turning any non-2xx answer into a {@link KubeException} with the API's message. */
     public Map<String, Object> getJson(String path, String accept) {
-        return json(send("GET", path, accept, null, null));
+        return send("GET", path, accept, null, null);
     }
 
     public Map<String, Object> patchJson(String path, String contentType, String body) {
-        return json(send("PATCH", path, "application/json", contentType, body.getBytes(StandardCharsets.UTF_8)));
+        return send("PATCH", path, "application/json", contentType, body.getBytes(UTF_8));
     }
 
-    private static Map<String, Object> json(Response r) {
-        if (r.status() < 200 || r.status() > 299) {
-            throw error(r);
-        }
+    /** Sends one request; the JDK reuses the kept-alive connection and reopens one the server closed while idle. */
+    private Map<String, Object> send(String method, String path, String accept, String contentType, byte[] body) {
+        HttpURLConnection c = open(method, path, accept, contentType, body, false);
+        String text;
         try {
-            return Json.parseObject(r.text());
-        } catch (IllegalArgumentException e) {
-            throw new KubeException("the server returned an unreadable response: " + e.getMessage());
+            text = read(c);
+        } catch (IOException e) {
+            c.disconnect();
+            throw failure(e);
         }
-    }
-
-    static KubeException error(Response r) {
-        String message = null;
-        if (r.contentType() != null && r.contentType().contains("json")) {
-            try {
-                Map<String, Object> status = Json.parseObject(r.text());
-                message = status.get("message") instanceof String s ? s : null;
-            } catch (IllegalArgumentException ignored) {
-                // fall through to the raw body
-            }
-        }
-        if (r.status() == 401) {
-            message = "You must be logged in to the server (Unauthorized)"; // kubectl's words
-        } else if (message == null || message.isEmpty()) {
-            String body = r.text().strip();
-            if (body.length() > 200) {
-                body = body.substring(0, 200) + "...";
-            }
-            message = "the server responded with status " + r.status() + (body.isEmpty() ? "" : ": " + body);
-        }
-        return new KubeException(message, r.status(), null);
+        Trace.mark("response read");
+        return parse(text, "the server returned an unreadable response: ");
     }
 
     /**
@@ -152,19 +122,18 @@ public final class ApiClient implements Closeable {
         HttpURLConnection c = open("GET", path, accept, null, null, true);
         try {
             if (c.getResponseCode() < 200 || c.getResponseCode() > 299) {
-                throw error(response(c));
+                read(c); // throws the API's error
             }
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(c.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(c.getInputStream(), UTF_8))) {
                 StringBuilder line = new StringBuilder();
                 for (int ch = lines.read(); ch != -1; ch = lines.read()) {
                     if (ch != '\n') {
                         if (line.length() >= maxBodyBytes) {
-                            throw tooLarge(" (one watch event)");
+                            throw tooLarge(c, " (one watch event)");
                         }
                         line.append((char) ch);
                     } else if (line.length() > 0) {
-                        event(line.toString(), events);
+                        events.accept(parse(line.toString(), "the server sent an unreadable watch event: "));
                         line.setLength(0);
                     }
                 }
@@ -175,32 +144,73 @@ public final class ApiClient implements Closeable {
         }
     }
 
-    private static void event(String line, Consumer<Map<String, Object>> events) {
+    private static Map<String, Object> parse(String json, String what) {
         try {
-            events.accept(Json.parseObject(line));
+            return Json.parseObject(json);
         } catch (IllegalArgumentException e) {
-            throw new KubeException("the server sent an unreadable watch event: " + e.getMessage());
+            throw new KubeException(what + e.getMessage());
         }
     }
 
-    /** Sends one request; the JDK reuses the kept-alive connection and reopens one the server closed while idle. */
-    public Response send(String method, String path, String accept, String contentType, byte[] body) {
-        HttpURLConnection c = open(method, path, accept, contentType, body, false);
-        try {
-            Response r = response(c);
-            Trace.mark("response read");
-            return r;
-        } catch (IOException e) {
-            c.disconnect();
-            throw failure(e);
+    /** The body of a 2xx answer, read up to the bound; any other answer is thrown with the API's message. */
+    private String read(HttpURLConnection c) throws IOException {
+        int status = c.getResponseCode();
+        if (c.getContentLengthLong() > maxBodyBytes) {
+            throw tooLarge(c, " (it declares " + c.getContentLengthLong() + " bytes)");
         }
+        InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+        byte[] bytes = new byte[0];
+        if (in != null) {
+            boolean gzip = "gzip".equalsIgnoreCase(c.getContentEncoding());
+            try (InputStream body = gzip ? new GZIPInputStream(in) : in) {
+                bytes = body.readNBytes(maxBodyBytes + 1);
+                if (bytes.length > maxBodyBytes) {
+                    throw tooLarge(c, gzip ? " once unzipped" : "");
+                }
+            }
+        }
+        String text = new String(bytes, UTF_8);
+        if (status >= 200 && status <= 299) {
+            return text;
+        }
+        if (status == 401) {
+            throw new KubeException("You must be logged in to the server (Unauthorized)", status, null); // kubectl's
+        }
+        String message = null;
+        if (c.getContentType() != null && c.getContentType().toLowerCase(Locale.ROOT).contains("json")) {
+            try {
+                message = Json.parseObject(text).get("message") instanceof String m && !m.isEmpty() ? m : null;
+            } catch (IllegalArgumentException ignored) {
+                // the raw body, then
+            }
+        }
+        if (message == null) {
+            String body = text.strip();
+            message = "the server responded with status " + status + (body.isEmpty() ? ""
+                    : ": " + (body.length() > 200 ? body.substring(0, 200) + "..." : body));
+        }
+        throw new KubeException(message, status, null);
+    }
+
+    /** A response body over the limit, reported as such rather than as a connection problem; the connection goes. */
+    private KubeException tooLarge(HttpURLConnection c, String detail) {
+        c.disconnect();
+        return new KubeException("the response of " + config.server().getHost() + " is larger than "
+                + (maxBodyBytes >= 1 << 20 ? (maxBodyBytes >> 20) + " MiB" : maxBodyBytes + " bytes")
+                + ", the most kubectl pi reads" + detail + "; refusing it");
     }
 
     private KubeException failure(IOException e) {
         if (e instanceof SocketTimeoutException) {
             return new KubeException("the request to " + config.server() + " timed out", e);
         }
-        return new KubeException(e instanceof BodyTooLarge ? e.getMessage() : connectionError(e), e);
+        URI s = config.server();
+        String m = e instanceof ConnectException ? "dial tcp " + s.getHost() + ":"
+                + (s.getPort() >= 0 ? s.getPort() : https() ? 443 : 80) + ": connect: connection refused"
+                : e instanceof UnknownHostException ? "dial tcp: lookup " + s.getHost() + ": no such host"
+                : (e instanceof SSLException ? "tls: " : "")
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        return new KubeException("Unable to connect to the server: " + m, e);
     }
 
     /**
@@ -210,44 +220,35 @@ public final class ApiClient implements Closeable {
     private HttpURLConnection open(String method, String path, String accept, String contentType, byte[] body,
             boolean watch) {
         resolveCredentials();
-        Map<String, List<String>> headers = headers(accept, contentType);
         try {
-            try {
-                return request(method, path, headers, body, watch);
-            } catch (SSLHandshakeException e) {
-                // Only the server refusing the key share is worth a second try; a bad certificate is not.
-                if (defaultGroups || e.getMessage() == null || !e.getMessage().contains("Received fatal alert")) {
-                    throw e;
-                }
-                defaultGroups = true;
-                layer = null;
-                return request(method, path, headers, body, watch);
+            return request(method, path, accept, contentType, body, watch);
+        } catch (SSLHandshakeException e) {
+            // Only the server refusing the key share is worth a second try; a bad certificate is not.
+            if (defaultGroups || e.getMessage() == null || !e.getMessage().contains("Received fatal alert")) {
+                throw failure(e);
             }
+            defaultGroups = true;
+            return open(method, path, accept, contentType, body, watch);
         } catch (IOException e) {
             throw failure(e);
         }
     }
 
-    private HttpURLConnection request(String method, String path, Map<String, List<String>> headers, byte[] body,
+    private HttpURLConnection request(String method, String path, String accept, String contentType, byte[] body,
             boolean watch) throws IOException {
         URI server = config.server();
         String base = server.getRawPath() == null ? "" : server.getRawPath();
-        if (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
-        URL url = new URL(server.getScheme() + "://" + server.getRawAuthority() + base + path);
-        URI proxy = proxyUri();
-        if (https()) {
-            // Every new HttpsURLConnection asks for the default factory first, and the JDK's own would parse its
-            // whole cacerts file (measured: 45 to 57 ms of a cold run) before ours replaces it.
-            HttpsURLConnection.setDefaultSSLSocketFactory(layer());
-        }
+        URL url = new URL(server.getScheme() + "://" + server.getRawAuthority()
+                + (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
+        String host = server.getHost();
+        URI proxy = Proxies.forTarget(config.proxyUrl(), https(), host.startsWith("[") && host.endsWith("]")
+                ? host.substring(1, host.length() - 1) : host, env);
+        // Every new HttpsURLConnection takes the default factory, and the JDK's own would parse its whole cacerts
+        // file (measured: 45 to 57 ms of a cold run) before ours replaces it: ours is the default.
+        HttpsURLConnection.setDefaultSSLSocketFactory(layer);
         HttpURLConnection c = (HttpURLConnection) url.openConnection(proxy(proxy));
         if (proxy != null && proxy.getRawUserInfo() != null) {
             c.setAuthenticator(credentials(proxy));
-        }
-        if (c instanceof HttpsURLConnection https) {
-            https.setSSLSocketFactory(layer());
         }
         method(c, method);
         int timeout = config.requestTimeout() == null ? 0 : (int) Math.min(Integer.MAX_VALUE,
@@ -255,7 +256,16 @@ public final class ApiClient implements Closeable {
         c.setConnectTimeout(timeout > 0 ? Math.min(timeout, CONNECT_TIMEOUT_MS) : CONNECT_TIMEOUT_MS);
         c.setReadTimeout(watch ? 0 : timeout);
         c.setUseCaches(false);
-        headers.forEach((name, values) -> values.forEach(v -> c.addRequestProperty(name, v)));
+        header(c, "User-Agent", USER_AGENT);
+        header(c, "Accept", accept);
+        header(c, "Authorization", authorization);
+        if (config.impersonateUser() != null && !config.impersonateUser().isEmpty()) {
+            header(c, "Impersonate-User", config.impersonateUser());
+            config.impersonateGroups().forEach(group -> header(c, "Impersonate-Group", group));
+            config.impersonateExtra().forEach((key, values) -> values.forEach(
+                    v -> header(c, "Impersonate-Extra-" + URLEncoder.encode(key, UTF_8), v)));
+        }
+        header(c, "Content-Type", contentType);
         if (body != null) {
             c.setDoOutput(true);
             c.setFixedLengthStreamingMode(body.length);
@@ -291,113 +301,31 @@ public final class ApiClient implements Closeable {
         }
     }
 
-    private Response response(HttpURLConnection c) throws IOException {
-        int status = c.getResponseCode();
-        long declared = c.getContentLengthLong();
-        if (declared > maxBodyBytes) {
-            c.disconnect();
-            throw tooLarge(" (it declares " + declared + " bytes)");
-        }
-        InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-        String type = c.getContentType() == null ? null : c.getContentType().toLowerCase(Locale.ROOT);
-        if (in == null) {
-            return new Response(status, new byte[0], type);
-        }
-        boolean gzip = "gzip".equalsIgnoreCase(c.getContentEncoding());
-        try (InputStream body = gzip ? new GZIPInputStream(in) : in) {
-            byte[] bytes = body.readNBytes(maxBodyBytes + 1);
-            if (bytes.length > maxBodyBytes) {
-                c.disconnect();
-                throw tooLarge(gzip ? " once unzipped" : "");
-            }
-            return new Response(status, bytes, type);
-        }
-    }
-
-    private BodyTooLarge tooLarge(String detail) {
-        return new BodyTooLarge("the response of " + config.server().getHost() + " is larger than "
-                + (maxBodyBytes >= 1 << 20 ? (maxBodyBytes >> 20) + " MiB" : maxBodyBytes + " bytes")
-                + ", the most kubectl pi reads" + detail + "; refusing it");
-    }
-
-    private String connectionError(IOException e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (e instanceof java.net.ConnectException) {
-            return "Unable to connect to the server: dial tcp " + config.server().getHost() + ":" + port()
-                    + ": connect: connection refused";
-        }
-        if (e instanceof java.net.UnknownHostException) {
-            return "Unable to connect to the server: dial tcp: lookup " + config.server().getHost() + ": no such host";
-        }
-        if (e instanceof javax.net.ssl.SSLException) {
-            return "Unable to connect to the server: tls: " + m;
-        }
-        return "Unable to connect to the server: " + m;
-    }
-
-    /** The request's headers, each value checked before anything is sent. */
-    private Map<String, List<String>> headers(String accept, String contentType) {
-        Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
-        header(headers, "User-Agent", USER_AGENT);
-        if (accept != null) {
-            header(headers, "Accept", accept);
-        }
-        if (authorization != null) {
-            header(headers, "Authorization", authorization);
-        }
-        if (config.impersonateUser() != null && !config.impersonateUser().isEmpty()) {
-            header(headers, "Impersonate-User", config.impersonateUser());
-            for (String g : config.impersonateGroups()) {
-                header(headers, "Impersonate-Group", g);
-            }
-            for (Map.Entry<String, List<String>> e : config.impersonateExtra().entrySet()) {
-                for (String v : e.getValue()) {
-                    header(headers, "Impersonate-Extra-" + URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8), v);
-                }
-            }
-        }
-        if (contentType != null) {
-            header(headers, "Content-Type", contentType);
-        }
-        return headers;
-    }
-
     /**
-     * One header value. A value with a line break would end the header early and let the rest pass for headers or a
-     * request of its own (an impersonated group "x\r\nImpersonate-User: admin"), so, as Go's net/http does for
-     * kubectl, any control character but a tab refuses the request before anything is sent. The value itself is not
-     * repeated: it may be a token.
+     * One header value, if any. A value with a line break would end the header early and let the rest pass for
+     * headers or a request of its own (an impersonated group "x\r\nImpersonate-User: admin"), so, as Go's net/http
+     * does for kubectl, any control character but a tab refuses the request before anything is sent. The value
+     * itself is not repeated: it may be a token.
      */
-    private static void header(Map<String, List<String>> headers, String name, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+    private static void header(HttpURLConnection c, String name, String value) {
+        if (value == null) {
+            return;
+        }
+        for (char ch : value.toCharArray()) {
+            if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
                 throw new KubeException("invalid header field value for \"" + name + "\": it contains "
-                        + (c == '\r' || c == '\n' ? "a line break (CR or LF)" : "a control character")
+                        + (ch == '\r' || ch == '\n' ? "a line break (CR or LF)" : "a control character")
                         + "; nothing was sent" + (name.equals("Authorization")
                                 ? " (check the token or password from the kubeconfig, token file or exec plugin)"
                                 : name.startsWith("Impersonate") ? " (check --as, --as-group and the kubeconfig's as*)"
                                 : ""));
             }
         }
-        headers.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(value);
-    }
-
-    private int port() {
-        URI s = config.server();
-        return s.getPort() >= 0 ? s.getPort() : s.getScheme().equals("https") ? 443 : 80;
+        c.addRequestProperty(name, value);
     }
 
     private boolean https() {
         return config.server().getScheme().equals("https");
-    }
-
-    private URI proxyUri() {
-        String host = config.server().getHost();
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return Proxies.forTarget(config.proxyUrl(), https(), host, env);
     }
 
     /** The proxy for the API server as the JDK takes it: http (CONNECT for https servers) or SOCKS5. */
@@ -406,21 +334,20 @@ public final class ApiClient implements Closeable {
             return Proxy.NO_PROXY;
         }
         String scheme = proxy.getScheme() == null ? "" : proxy.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.startsWith("socks5")) {
+        boolean socks = scheme.startsWith("socks5");
+        if (!scheme.equals("http") && !socks) {
             throw new KubeException("proxy " + proxy + ": " + scheme + ":// proxies are not supported by kubectl pi; "
                     + "use an http:// or socks5:// proxy");
         }
-        boolean socks = scheme.startsWith("socks5");
         int port = proxy.getPort() >= 0 ? proxy.getPort() : socks ? 1080 : 80;
         return new Proxy(socks ? Proxy.Type.SOCKS : Proxy.Type.HTTP, new InetSocketAddress(proxy.getHost(), port));
     }
 
     /** The proxy URL's user info, for the JDK to answer the proxy's 407 with (Basic, as Go sends it). */
     private static Authenticator credentials(URI proxy) {
-        String info = URLDecoder.decode(proxy.getRawUserInfo(), StandardCharsets.UTF_8);
-        int colon = info.indexOf(':');
-        PasswordAuthentication auth = new PasswordAuthentication(colon < 0 ? info : info.substring(0, colon),
-                (colon < 0 ? "" : info.substring(colon + 1)).toCharArray());
+        String[] info = URLDecoder.decode(proxy.getRawUserInfo(), UTF_8).split(":", 2);
+        PasswordAuthentication auth = new PasswordAuthentication(info[0],
+                (info.length > 1 ? info[1] : "").toCharArray());
         return new Authenticator() {
             @Override
             protected PasswordAuthentication getPasswordAuthentication() {
@@ -429,35 +356,15 @@ public final class ApiClient implements Closeable {
         };
     }
 
-    /** The TLS layer: {@link Tls#socket} over the connection the JDK opened, directly or through a proxy. */
-    private SSLSocketFactory layer() {
-        if (layer == null) {
-            String[] groups = defaultGroups ? new String[0] : new String[] {"x25519"};
-            String serverName = config.tlsServerName();
-            layer = new Layer(tls, serverName == null || serverName.isEmpty() ? null : serverName, groups, sockets);
-        }
-        return layer;
-    }
-
     private void resolveCredentials() {
         if (credentialsResolved) {
             return;
         }
-        byte[] cert = config.clientCertificateData();
-        if (cert == null && config.clientCertificateFile() != null) {
-            cert = Tls.read(config.clientCertificateFile(), "client-certificate");
-        }
-        byte[] key = config.clientKeyData();
-        if (key == null && config.clientKeyFile() != null) {
-            key = Tls.read(config.clientKeyFile(), "client-key");
-        }
+        byte[] cert = Tls.read(config.clientCertificateData(), config.clientCertificateFile(), "client-certificate");
+        byte[] key = Tls.read(config.clientKeyData(), config.clientKeyFile(), "client-key");
         String token = config.token();
         if ((token == null || token.isEmpty()) && config.tokenFile() != null) {
-            try {
-                token = Files.readString(config.tokenFile()).trim();
-            } catch (IOException e) {
-                throw new KubeException("unable to read token file " + config.tokenFile() + ": " + e.getMessage(), e);
-            }
+            token = new String(Tls.read(null, config.tokenFile(), "token file"), UTF_8).trim();
         }
         if ((token == null || token.isEmpty()) && cert == null && config.exec() != null) {
             ExecCredentials.Result r = ExecCredentials.run(config.exec(), config, stdinIsTerminal);
@@ -475,7 +382,7 @@ public final class ApiClient implements Closeable {
         } else if (config.username() != null && !config.username().isEmpty()) {
             String pw = config.password() == null ? "" : config.password();
             authorization = "Basic " + Base64.getEncoder().encodeToString(
-                    (config.username() + ":" + pw).getBytes(StandardCharsets.UTF_8));
+                    (config.username() + ":" + pw).getBytes(UTF_8));
         }
         if (https()) {
             tls = Tls.context(config, cert, key).getSocketFactory();
@@ -502,19 +409,7 @@ public final class ApiClient implements Closeable {
      * {@code tls-server-name} when one is set, the URL's host otherwise. The socket asks for the JDK's HTTPS
      * endpoint identification itself, so the JDK's HttpsURLConnection leaves the host-name check to it.
      */
-    private static final class Layer extends SSLSocketFactory {
-        private final SSLSocketFactory tls;
-        private final String serverName;
-        private final String[] groups;
-        private final List<Socket> opened;
-
-        Layer(SSLSocketFactory tls, String serverName, String[] groups, List<Socket> opened) {
-            this.tls = tls;
-            this.serverName = serverName;
-            this.groups = groups;
-            this.opened = opened;
-        }
-
+    private final class Layer extends SSLSocketFactory {
         @Override
         public Socket createSocket() {
             return new Socket(); // connected by the JDK, then layered below
@@ -524,8 +419,11 @@ public final class ApiClient implements Closeable {
         public Socket createSocket(Socket raw, String host, int port, boolean autoClose) throws IOException {
             Trace.mark("TCP connected");
             raw.setTcpNoDelay(true);
-            SSLSocket socket = Tls.socket(tls, raw, serverName != null ? serverName : host, port, groups);
-            opened.add(socket);
+            String name = config.tlsServerName() == null || config.tlsServerName().isEmpty() ? host
+                    : config.tlsServerName();
+            SSLSocket socket = Tls.socket(tls, raw, name, port,
+                    defaultGroups ? new String[0] : new String[] {"x25519"});
+            sockets.add(socket);
             // Here rather than in the JDK's HttpsClient, which first registers a listener: the JDK then starts a
             // thread per handshake to tell it the handshake is done.
             socket.startHandshake();
@@ -533,35 +431,16 @@ public final class ApiClient implements Closeable {
             return socket;
         }
 
-        @Override
-        public Socket createSocket(String host, int port) throws IOException {
+        private static Socket unused() throws SocketException {
             throw new SocketException("not used: the JDK connects, this factory only layers TLS");
         }
 
-        @Override
-        public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
-            throw new SocketException("not used");
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) throws IOException {
-            throw new SocketException("not used");
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
-            throw new SocketException("not used");
-        }
-
-        @Override
-        public String[] getDefaultCipherSuites() {
-            return tls.getDefaultCipherSuites();
-        }
-
-        @Override
-        public String[] getSupportedCipherSuites() {
-            return tls.getSupportedCipherSuites();
-        }
+        public Socket createSocket(String h, int p) throws IOException { return unused(); }
+        public Socket createSocket(InetAddress h, int p) throws IOException { return unused(); }
+        public Socket createSocket(String h, int p, InetAddress l, int lp) throws IOException { return unused(); }
+        public Socket createSocket(InetAddress h, int p, InetAddress l, int lp) throws IOException { return unused(); }
+        public String[] getDefaultCipherSuites() { return tls.getDefaultCipherSuites(); }
+        public String[] getSupportedCipherSuites() { return tls.getSupportedCipherSuites(); }
     }
 
     /** Proxy selection as Go's net/http does it: loopback is never proxied; NO_PROXY wins over the env proxies. */
@@ -570,19 +449,11 @@ public final class ApiClient implements Closeable {
         }
 
         static URI forTarget(URI configured, boolean https, String host, Function<String, String> env) {
-            if (configured != null) {
-                return configured;
-            }
-            if (isLoopback(host)) {
-                return null;
-            }
             String value = https ? first(env, "HTTPS_PROXY", "https_proxy") : first(env, "HTTP_PROXY", "http_proxy");
-            if (value == null || value.isEmpty()) {
-                return null;
-            }
             String noProxy = first(env, "NO_PROXY", "no_proxy");
-            if (noProxy != null && excluded(noProxy, host)) {
-                return null;
+            if (configured != null || value == null || value.isEmpty() || isLoopback(host)
+                    || noProxy != null && excluded(noProxy, host.toLowerCase(Locale.ROOT))) {
+                return configured;
             }
             return URI.create(value.contains("://") ? value : "http://" + value);
         }
@@ -592,37 +463,38 @@ public final class ApiClient implements Closeable {
             return v != null && !v.isEmpty() ? v : env.apply(b);
         }
 
-        static boolean isLoopback(String host) {
-            if (host.equalsIgnoreCase("localhost")) {
-                return true;
-            }
-            if (!isIpLiteral(host)) {
-                return false;
-            }
+        private static boolean isLoopback(String host) {
             try {
-                return InetAddress.getByName(host).isLoopbackAddress();
+                return host.equalsIgnoreCase("localhost")
+                        || isIp(host) && InetAddress.getByName(host).isLoopbackAddress();
             } catch (IOException e) {
                 return false;
             }
         }
 
-        static boolean isIpLiteral(String host) {
+        private static boolean isIp(String host) {
             return host.contains(":") || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
         }
 
-        static boolean excluded(String noProxy, String host) {
-            String h = host.toLowerCase(Locale.ROOT);
+        /** Go's rules: {@code *}, CIDRs for IPs, and names that match themselves and their subdomains, any port. */
+        private static boolean excluded(String noProxy, String host) {
             for (String raw : noProxy.split(",")) {
                 String entry = raw.trim().toLowerCase(Locale.ROOT);
-                if (entry.isEmpty()) {
-                    continue;
-                }
                 if (entry.equals("*")) {
                     return true;
                 }
-                if (entry.contains("/") && isIpLiteral(h)) {
-                    if (inCidr(h, entry)) {
-                        return true;
+                if (entry.contains("/") && isIp(host)) {
+                    try {
+                        String[] cidr = entry.split("/");
+                        byte[] net = InetAddress.getByName(cidr[0]).getAddress();
+                        byte[] ip = InetAddress.getByName(host).getAddress();
+                        BigInteger hostPart = new BigInteger(1, net).xor(new BigInteger(1, ip))
+                                .shiftRight(net.length * 8 - Integer.parseInt(cidr[1]));
+                        if (net.length == ip.length && hostPart.signum() == 0) {
+                            return true;
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // not a CIDR: no match
                     }
                     continue;
                 }
@@ -630,39 +502,13 @@ public final class ApiClient implements Closeable {
                 if (colon > 0 && !entry.contains("]") && entry.indexOf(':') == colon) {
                     entry = entry.substring(0, colon); // host:port entries match the host
                 }
-                if (entry.startsWith("*.")) {
-                    entry = entry.substring(1);
-                }
-                if (entry.startsWith(".")) {
-                    if (h.endsWith(entry) || h.equals(entry.substring(1))) {
-                        return true;
-                    }
-                } else if (h.equals(entry) || h.endsWith("." + entry)) {
+                String name = entry.startsWith("*.") ? entry.substring(2) : entry.startsWith(".") ? entry.substring(1)
+                        : entry;
+                if (!entry.isEmpty() && (host.equals(name) || host.endsWith("." + name))) {
                     return true;
                 }
             }
             return false;
-        }
-
-        private static boolean inCidr(String ip, String cidr) {
-            try {
-                String[] parts = cidr.split("/");
-                byte[] net = InetAddress.getByName(parts[0]).getAddress();
-                byte[] addr = InetAddress.getByName(ip).getAddress();
-                int bits = Integer.parseInt(parts[1]);
-                if (net.length != addr.length) {
-                    return false;
-                }
-                for (int i = 0; i < net.length && bits > 0; i++, bits -= 8) {
-                    int mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-                    if ((net[i] & mask) != (addr[i] & mask)) {
-                        return false;
-                    }
-                }
-                return true;
-            } catch (IOException | RuntimeException e) {
-                return false;
-            }
         }
     }
 }

@@ -2,13 +2,13 @@ package io.kubeexec.pi.kube;
 
 import io.kubeexec.pi.json.Json;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Runs a {@code client.authentication.k8s.io} exec credential plugin (kubelogin, aws, gke-gcloud-auth-plugin, ...)
@@ -30,29 +30,27 @@ public final class ExecCredentials {
             throw new KubeException("invalid configuration: exec plugin \"" + exec.command()
                     + "\" of apiVersion " + exec.apiVersion() + " needs interactiveMode");
         }
-        boolean interactive = !mode.equals("Never") && stdinIsTerminal;
         if (mode.equals("Always") && !stdinIsTerminal) {
-            throw new KubeException("exec plugin \"" + exec.command()
-                    + "\" needs an interactive terminal (interactiveMode: Always), but stdin is not one");
+            throw failure(exec, "needs an interactive terminal (interactiveMode: Always), but stdin is not one");
         }
+        boolean interactive = !mode.equals("Never") && stdinIsTerminal;
         List<String> command = new ArrayList<>(List.of(exec.command()));
         command.addAll(exec.args());
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectInput(interactive ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.PIPE);
         pb.environment().putAll(exec.env());
         pb.environment().put("KUBERNETES_EXEC_INFO", Json.write(execInfo(exec, config, interactive)));
-        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.redirectInput(interactive ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.PIPE);
-        String out;
-        int exit;
         try {
             Process p = pb.start();
             if (!interactive) {
                 p.getOutputStream().close();
             }
-            try (InputStream in = p.getInputStream()) {
-                out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new KubeException("getting credentials: exec: executable " + exec.command()
+                        + " failed with exit code " + p.exitValue());
             }
-            exit = p.waitFor();
+            return parse(out, exec);
         } catch (IOException e) {
             String hint = exec.installHint() == null || exec.installHint().isEmpty() ? "" : "\n\n" + exec.installHint();
             throw new KubeException("exec: executable " + exec.command() + " not found" + hint, e);
@@ -60,35 +58,20 @@ public final class ExecCredentials {
             Thread.currentThread().interrupt();
             throw new KubeException("exec plugin \"" + exec.command() + "\" interrupted", e);
         }
-        if (exit != 0) {
-            throw new KubeException("getting credentials: exec: executable " + exec.command()
-                    + " failed with exit code " + exit);
-        }
-        return parse(out, exec);
     }
 
     static Map<String, Object> execInfo(ClientConfig.ExecConfig exec, ClientConfig config, boolean interactive) {
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("interactive", interactive);
+        Map<String, Object> spec = new LinkedHashMap<>(Map.of("interactive", interactive));
         if (exec.provideClusterInfo()) {
+            byte[] ca = Tls.caBytes(config);
             Map<String, Object> cluster = new LinkedHashMap<>();
             cluster.put("server", config.server().toString());
-            if (config.tlsServerName() != null) {
-                cluster.put("tls-server-name", config.tlsServerName());
-            }
-            if (config.insecureSkipTlsVerify()) {
-                cluster.put("insecure-skip-tls-verify", true);
-            }
-            byte[] ca = Tls.caBytes(config);
-            if (ca != null) {
-                cluster.put("certificate-authority-data", Base64.getEncoder().encodeToString(ca));
-            }
-            if (config.proxyUrl() != null) {
-                cluster.put("proxy-url", config.proxyUrl().toString());
-            }
-            if (exec.clusterExtension() != null) {
-                cluster.put("config", exec.clusterExtension());
-            }
+            cluster.put("tls-server-name", config.tlsServerName());
+            cluster.put("insecure-skip-tls-verify", config.insecureSkipTlsVerify() ? true : null);
+            cluster.put("certificate-authority-data", ca == null ? null : Base64.getEncoder().encodeToString(ca));
+            cluster.put("proxy-url", config.proxyUrl() == null ? null : config.proxyUrl().toString());
+            cluster.put("config", exec.clusterExtension());
+            cluster.values().removeIf(Objects::isNull); // unset: left out
             spec.put("cluster", cluster);
         }
         Map<String, Object> info = new LinkedHashMap<>();
@@ -103,26 +86,29 @@ public final class ExecCredentials {
         try {
             credential = Json.parseObject(out);
         } catch (IllegalArgumentException e) {
-            throw new KubeException("exec plugin \"" + exec.command() + "\" printed no ExecCredential: " + e.getMessage());
+            throw failure(exec, "printed no ExecCredential: " + e.getMessage());
         }
         if (!exec.apiVersion().equals(credential.get("apiVersion"))) {
-            throw new KubeException("exec plugin \"" + exec.command() + "\" returned apiVersion "
-                    + credential.get("apiVersion") + ", expected " + exec.apiVersion());
+            throw failure(exec, "returned apiVersion " + credential.get("apiVersion") + ", expected "
+                    + exec.apiVersion());
         }
         if (!(credential.get("status") instanceof Map<?, ?> s)) {
-            throw new KubeException("exec plugin \"" + exec.command() + "\" returned an ExecCredential without status");
+            throw failure(exec, "returned an ExecCredential without status");
         }
         String token = (String) s.get("token");
         String cert = (String) s.get("clientCertificateData");
         String key = (String) s.get("clientKeyData");
         if ((cert == null) != (key == null)) {
-            throw new KubeException("exec plugin \"" + exec.command()
-                    + "\" returned only one of clientCertificateData and clientKeyData");
+            throw failure(exec, "returned only one of clientCertificateData and clientKeyData");
         }
         if ((token == null || token.isEmpty()) && cert == null) {
-            throw new KubeException("exec plugin \"" + exec.command() + "\" returned neither a token nor a certificate");
+            throw failure(exec, "returned neither a token nor a certificate");
         }
         return new Result(token, cert == null ? null : cert.getBytes(StandardCharsets.US_ASCII),
                 key == null ? null : key.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static KubeException failure(ClientConfig.ExecConfig exec, String what) {
+        return new KubeException("exec plugin \"" + exec.command() + "\" " + what);
     }
 }

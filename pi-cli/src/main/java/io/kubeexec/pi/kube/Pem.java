@@ -20,50 +20,38 @@ import java.security.spec.RSAPrivateCrtKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import sun.security.util.DerInputStream;
 import sun.security.util.DerValue;
 
 /**
- * Reads the PEM a kubeconfig holds: certificate bundles and unencrypted private keys in PKCS#8
- * ({@code PRIVATE KEY}), PKCS#1 ({@code RSA PRIVATE KEY}) or SEC1 ({@code EC PRIVATE KEY}) form, as client-go does.
- * The last two are read with the JDK's DER decoder ({@code sun.security.util}, which the jar's manifest exports to the
- * plugin for the host-name check already, and which the JDK has loaded by then to parse the certificates).
+ * Reads the PEM a kubeconfig holds, as client-go does: certificate bundles and unencrypted private keys in PKCS#8,
+ * PKCS#1 ({@code RSA PRIVATE KEY}) or SEC1 ({@code EC PRIVATE KEY}) form, the last two with the JDK's DER decoder
+ * ({@code sun.security.util}, which the jar's manifest exports to the plugin).
  */
 public final class Pem {
+
+    /** One PEM block: its type (e.g. {@code CERTIFICATE}), then its base64 text and any RFC 1421 headers. */
+    private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([^-\\r\\n]+)-----(.*?)-----END \\1-----",
+            Pattern.DOTALL);
 
     private Pem() {
     }
 
-    /** One PEM block: its type (e.g. {@code CERTIFICATE}) and decoded bytes. */
-    public record Block(String type, byte[] der) {
+    private record Block(String type, byte[] der) {
     }
 
-    public static List<Block> blocks(byte[] pem) {
-        String text = new String(pem, StandardCharsets.US_ASCII);
+    private static List<Block> blocks(byte[] pem) {
         List<Block> blocks = new ArrayList<>();
-        int from = 0;
-        while (true) {
-            int begin = text.indexOf("-----BEGIN ", from);
-            if (begin < 0) {
-                return blocks;
-            }
-            int typeEnd = text.indexOf("-----", begin + 11);
-            if (typeEnd < 0) {
-                return blocks;
-            }
-            String type = text.substring(begin + 11, typeEnd);
-            String endMarker = "-----END " + type + "-----";
-            int end = text.indexOf(endMarker, typeEnd);
-            if (end < 0) {
-                throw new IllegalArgumentException("PEM block " + type + " has no END line");
-            }
-            String body = text.substring(typeEnd + 5, end);
-            if (body.contains("Proc-Type:") || body.contains("DEK-Info:")) {
+        Matcher m = BLOCK.matcher(new String(pem, StandardCharsets.US_ASCII));
+        while (m.find()) {
+            if (m.group(2).contains("Proc-Type:") || m.group(2).contains("DEK-Info:")) {
                 throw new IllegalArgumentException("encrypted PEM private keys are not supported");
             }
-            blocks.add(new Block(type, Base64.getMimeDecoder().decode(body)));
-            from = end + endMarker.length();
+            blocks.add(new Block(m.group(1), Base64.getMimeDecoder().decode(m.group(2))));
         }
+        return blocks;
     }
 
     public static List<X509Certificate> certificates(byte[] pem, String what) {

@@ -1,15 +1,17 @@
 package io.kubeexec.pi.kube;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.net.Socket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -17,15 +19,13 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509KeyManager;
 import sun.security.util.HostnameChecker;
 
 /**
- * The TLS side of a kubeconfig: trust only the cluster's CA when one is given (the JDK's cacerts otherwise), and
- * present the client certificate when there is one. The host name is the JDK's to check: {@link #socket} asks for its
- * HTTPS endpoint identification on a socket made for {@code tls-server-name} or the server's host (IP addresses
- * included), which is also the name sent as SNI.
+ * The TLS side of a kubeconfig: trust only the cluster's CA when one is given (the JDK's cacerts otherwise), present
+ * the client certificate when there is one, and let the JDK check the host name ({@link #socket}).
  */
 final class Tls {
 
@@ -34,12 +34,12 @@ final class Tls {
      * a cold JVM pays dearly for each; every Go API server accepts X25519, so the API server is offered that share
      * alone first, and one that refuses it gets a second handshake with the JDK's defaults.
      */
-    static final java.lang.reflect.Method SET_NAMED_GROUPS = namedGroupsSetter();
+    static final Method SET_NAMED_GROUPS = namedGroupsSetter();
 
     private Tls() {
     }
 
-    private static java.lang.reflect.Method namedGroupsSetter() {
+    private static Method namedGroupsSetter() {
         try {
             return SSLParameters.class.getMethod("setNamedGroups", String[].class);
         } catch (NoSuchMethodException e) {
@@ -49,42 +49,34 @@ final class Tls {
 
     static SSLContext context(ClientConfig config, byte[] clientCertPem, byte[] clientKeyPem) {
         try {
-            TrustManager[] trust;
-            if (config.insecureSkipTlsVerify()) {
-                trust = new TrustManager[] {new JdkIdentity(null, false)};
-            } else {
-                KeyStore anchors = anchors(config);
-                trust = new TrustManager[] {new JdkIdentity(pkix(anchors), anchors == null)};
+            X509ExtendedTrustManager pkix = null;
+            byte[] ca = null;
+            if (!config.insecureSkipTlsVerify()) {
+                ca = caBytes(config);
+                KeyStore anchors = null;
+                if (ca != null) {
+                    anchors = KeyStore.getInstance("PKCS12");
+                    anchors.load(null, null);
+                    for (X509Certificate cert : Pem.certificates(ca, "certificate-authority")) {
+                        anchors.setCertificateEntry("ca-" + anchors.size(), cert);
+                    }
+                }
+                // The JDK's PKIX trust manager over the cluster's CA, or over its own cacerts when there is none.
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(anchors);
+                pkix = (X509ExtendedTrustManager) tmf.getTrustManagers()[0];
             }
-            X509ExtendedKeyManager[] keys = null;
-            if (clientCertPem != null && clientKeyPem != null) {
-                List<X509Certificate> chain = Pem.certificates(clientCertPem, "client-certificate");
-                PrivateKey key = Pem.privateKey(clientKeyPem, "client-key");
-                keys = new X509ExtendedKeyManager[] {new SingleKey(chain.toArray(new X509Certificate[0]), key)};
-            }
+            KeyManager[] keys = clientCertPem == null || clientKeyPem == null ? null : new KeyManager[] {
+                new SingleKey(Pem.certificates(clientCertPem, "client-certificate").toArray(new X509Certificate[0]),
+                        Pem.privateKey(clientKeyPem, "client-key"))};
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys, trust, null);
+            context.init(keys, new TrustManager[] {new JdkIdentity(pkix, pkix != null && ca == null)}, null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new KubeException("TLS setup failed: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new KubeException(e.getMessage(), e);
         }
-    }
-
-    /** The cluster's certificate-authority as a key store, or null when the kubeconfig names none. */
-    private static KeyStore anchors(ClientConfig config) throws GeneralSecurityException, IOException {
-        byte[] ca = caBytes(config);
-        if (ca == null) {
-            return null;
-        }
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        int i = 0;
-        for (X509Certificate cert : Pem.certificates(ca, "certificate-authority")) {
-            ks.setCertificateEntry("ca-" + i++, cert);
-        }
-        return ks;
     }
 
     /**
@@ -108,90 +100,39 @@ final class Tls {
         return ssl;
     }
 
-    /** The JDK's PKIX trust manager over {@code anchors}, or over its own cacerts when null. */
-    private static X509ExtendedTrustManager pkix(KeyStore anchors) throws GeneralSecurityException {
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(anchors);
-        for (TrustManager tm : tmf.getTrustManagers()) {
-            if (tm instanceof X509ExtendedTrustManager x) {
-                return x;
-            }
-        }
-        throw new GeneralSecurityException("no X509 trust manager");
-    }
-
     static byte[] caBytes(ClientConfig config) {
-        if (config.certificateAuthorityData() != null) {
-            return config.certificateAuthorityData();
-        }
-        if (config.certificateAuthorityFile() != null) {
-            return read(config.certificateAuthorityFile(), "certificate-authority");
-        }
-        return null;
+        return read(config.certificateAuthorityData(), config.certificateAuthorityFile(), "certificate-authority");
     }
 
-    static byte[] read(java.nio.file.Path file, String what) {
+    /** The kubeconfig's {@code *-data} when given, else the file's bytes, else null. */
+    static byte[] read(byte[] data, Path file, String what) {
         try {
-            return Files.readAllBytes(file);
+            return data != null || file == null ? data : Files.readAllBytes(file);
         } catch (IOException e) {
             throw new KubeException("unable to read " + what + " " + file + ": " + e.getMessage(), e);
         }
     }
 
-    /** The one client certificate of the kubeconfig user, whatever the server asks for. */
-    private static final class SingleKey extends X509ExtendedKeyManager {
-        private final X509Certificate[] chain;
-        private final PrivateKey key;
-
-        SingleKey(X509Certificate[] chain, PrivateKey key) {
-            this.chain = chain;
-            this.key = key;
-        }
-
-        @Override
-        public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return new String[] {"client"};
-        }
-
-        @Override
-        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            return "client";
-        }
-
-        @Override
-        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-            return "client";
-        }
-
-        @Override
-        public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return null;
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return null;
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String alias) {
-            return chain.clone();
-        }
-
-        @Override
-        public PrivateKey getPrivateKey(String alias) {
-            return key;
-        }
+    /**
+     * The kubeconfig user's one client certificate, whatever CAs the server names, as client-go sends it. The JDK's
+     * key managers send none when the server's list lacks its issuer (the server then answers as to an anonymous
+     * user), and want a key store: a PKCS#12 one encrypts the key in it, 40 to 90 ms of a cold run (measured).
+     */
+    private record SingleKey(X509Certificate[] chain, PrivateKey key) implements X509KeyManager {
+        public String[] getClientAliases(String type, Principal[] issuers) { return new String[] {"client"}; }
+        public String chooseClientAlias(String[] types, Principal[] issuers, Socket s) { return "client"; }
+        public String[] getServerAliases(String type, Principal[] issuers) { return null; }
+        public String chooseServerAlias(String type, Principal[] issuers, Socket s) { return null; }
+        public X509Certificate[] getCertificateChain(String alias) { return chain.clone(); }
+        public PrivateKey getPrivateKey(String alias) { return key; }
     }
 
     /**
-     * The JDK's PKIX validation, then the JDK's own HTTPS host-name check ({@code sun.security.util.HostnameChecker},
-     * what its trust manager runs for {@code setEndpointIdentificationAlgorithm("HTTPS")}), told directly whether the
-     * chain ends at a public CA: the JDK's trust manager finds that out by parsing its whole cacerts file, 70 to 200
-     * ms of a cold run on a busy two-core machine (measured), to apply a stricter wildcard rule to public CAs. A
-     * cluster's own CA is not one; the JDK's CAs are. Without access to the checker (a JDK that moved it; the jar's
-     * manifest exports it to the plugin), the JDK's trust manager does both steps itself. Without {@code pkix}
-     * ({@code insecure-skip-tls-verify}) every server is trusted.
+     * The JDK's PKIX validation, then the JDK's own HTTPS host-name check ({@code HostnameChecker}, what its trust
+     * manager runs), told directly whether the chain ends at a public CA (the JDK's CAs; a cluster's is not): the
+     * JDK's trust manager parses its whole cacerts file to find that out, 70 to 200 ms of a cold run (measured).
+     * Without access to the checker (the jar's manifest exports it), the JDK's trust manager does both steps itself.
+     * Without {@code pkix} ({@code insecure-skip-tls-verify}) every server is trusted.
      */
     static final class JdkIdentity extends X509ExtendedTrustManager {
         private static final HostnameChecker CHECKER = hostnameChecker();
@@ -231,35 +172,24 @@ final class Tls {
             CHECKER.match(host, chain[0], publicCa);
         }
 
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            if (pkix != null) {
-                pkix.checkServerTrusted(chain, authType, engine);
-            }
+        // An SSLSocket client only calls the method above: the others check the chain alone, or refuse.
+        public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) throws CertificateException {
+            checkServerTrusted(c, a, (Socket) null);
         }
 
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            if (pkix != null) {
-                pkix.checkServerTrusted(chain, authType);
-            }
+        public void checkServerTrusted(X509Certificate[] c, String a) throws CertificateException {
+            checkServerTrusted(c, a, (Socket) null);
         }
 
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            throw new CertificateException("a client does not check client certificates");
+        public void checkClientTrusted(X509Certificate[] c, String a, Socket s) throws CertificateException {
+            checkClientTrusted(c, a);
         }
 
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            throw new CertificateException("a client does not check client certificates");
+        public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) throws CertificateException {
+            checkClientTrusted(c, a);
         }
 
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        public void checkClientTrusted(X509Certificate[] c, String a) throws CertificateException {
             throw new CertificateException("a client does not check client certificates");
         }
 

@@ -10,6 +10,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -46,15 +47,20 @@ final class TestCertificates {
 
     /** A server-side TLS context presenting {@code name}'s certificate. */
     SSLContext serverContext(String name) throws Exception {
+        SSLContext server = SSLContext.getInstance("TLS");
+        server.init(keyManagers(name), null, null);
+        return server;
+    }
+
+    /** Key managers presenting {@code name}'s certificate. */
+    KeyManager[] keyManagers(String name) throws Exception {
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
         keys.setKeyEntry("leaf", Pem.privateKey(Files.readAllBytes(dir.resolve(name + ".key")), "key"), new char[0],
                 new X509Certificate[] {certificate(name)});
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, new char[0]);
-        SSLContext server = SSLContext.getInstance("TLS");
-        server.init(kmf.getKeyManagers(), null, null);
-        return server;
+        return kmf.getKeyManagers();
     }
 
     private void openssl(String... args) throws Exception {

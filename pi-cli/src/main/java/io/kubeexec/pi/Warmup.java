@@ -42,10 +42,6 @@ final class Warmup {
     private static void prefetchKubeconfig() {
         io.kubeexec.pi.kube.KubeConfigLoader.system().prefetch();
         Trace.mark("kubeconfig prefetched");
-        // jackson-core's parser initialises BigDecimal, whose static initialiser costs a cold JDK 25 some 9 ms of CPU
-        // (it computes 5^65536): made here, it is done by the time the API server answers.
-        io.kubeexec.pi.json.Json.parse("{\"items\":[0]}");
-        Trace.mark("JSON parser initialised");
     }
 
     private static void initTls() {

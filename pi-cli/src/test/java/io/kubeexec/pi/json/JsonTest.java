@@ -38,8 +38,30 @@ class JsonTest {
         assertThat(Json.writePretty(Map.of("k", List.of("v")))).isEqualTo("{\n    \"k\": [\n        \"v\"\n    ]\n}");
     }
 
+    @Test
+    void numbersAreLongsWhileTheyFitAndTheLastOfTwoEqualKeysWinsAsInGo() {
+        assertThat(Json.parse("[9223372036854775807,9223372036854775808,2.50]")).isEqualTo(List.of(Long.MAX_VALUE,
+                new BigDecimal("9223372036854775808"), new BigDecimal("2.50")));
+        assertThat(Json.parseObject("{\"a\":1,\"b\":2,\"a\":3}")).isEqualTo(Map.of("a", 3L, "b", 2L));
+    }
+
+    @Test
+    void escapesAsGoDoesSoThatOutputMatchesKubectls() {
+        assertThat(Json.write(List.of("\u001b[0m \u007f \u2028\u2029 \u00e9 /")))
+                .isEqualTo("[\"\\u001b[0m \u007f \\u2028\\u2029 \u00e9 /\"]");
+    }
+
+    @Test
+    void deepNestingIsRefusedNotAStackOverflow() {
+        assertThat(Json.parse("[".repeat(1000) + "]".repeat(1000))).isInstanceOf(List.class);
+        assertThatThrownBy(() -> Json.parse("[".repeat(100_000) + "]".repeat(100_000)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("invalid JSON: Document nesting depth (1001) exceeds the maximum allowed");
+    }
+
     @ParameterizedTest(name = "\"{0}\" is refused")
-    @ValueSource(strings = {"", "{", "{\"a\"}", "{\"a\":1,}", "[1 2]", "tru", "\"open", "{} x", "{\"a\":01x}"})
+    @ValueSource(strings = {"", "{", "{\"a\"}", "{\"a\":1,}", "[1 2]", "tru", "\"open", "{} x", "{\"a\":01x}", "{} {}",
+        "\"raw\ttab\""})
     void refusesMalformedInput(String text) {
         assertThatThrownBy(() -> Json.parse(text)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("invalid JSON");

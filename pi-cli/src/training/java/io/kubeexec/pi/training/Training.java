@@ -51,6 +51,8 @@ public final class Training {
                 {"get", "--kubeconfig", k, "-A", "-o", "wide"},
                 {"get", "--kubeconfig", k, "-o", "json", "web-0", "missing"},
                 {"get", "--kubeconfig", k, "-o", "yaml", "-n", "default"},
+                {"get", "--kubeconfig", k, "-o", "jsonpath={range .items[*]}{.name}{\"\\n\"}{end}"},
+                {"get", "--kubeconfig", k, "-o", "custom-columns=POD:.name,USER:.interactions[*].user"},
                 {"extend", "--kubeconfig", k, "-d", "1d", "-y", "web-1", "web-0", "db"},
                 {"extend", "--kubeconfig", k, "web-1"},
                 {"get", "--help"},

@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
+ * {@code kubectl pi completion bash|zsh} prints a completion script for the {@code kubectl-pi} executable.
  * {@code kubectl-pi __complete WORD... PARTIAL}: completion as kubectl asks plugins for it since 1.26, through the
  * {@code kubectl_complete-pi} executable next to the plugin. This is cobra's protocol, which kubectl speaks: one
  * candidate a line, then {@code :DIRECTIVE} (4: no file names; 0: the shell's default, file names). Commands, flags,
@@ -22,10 +25,28 @@ final class Complete {
     private Complete() {
     }
 
+    static CommandSpec command(Io io) {
+        CommandSpec[] spec = new CommandSpec[1];
+        spec[0] = KubectlPi.command("completion", () -> {
+            String shell = spec[0].positionalParameters().get(0).getValue();
+            if (!shell.equals("bash") && !shell.equals("zsh")) {
+                throw new CommandLine.ParameterException(spec[0].commandLine(), "unsupported shell: " + shell);
+            }
+            io.out().print(AutoComplete.bash("kubectl-pi", spec[0].root().commandLine()));
+            return 0;
+        });
+        spec[0].usageMessage().description("Print a bash/zsh completion script for kubectl-pi.",
+                "Load it with: source <(kubectl pi completion bash)");
+        spec[0].addPositional(PositionalParamSpec.builder().arity("0..1").paramLabel("SHELL").type(String.class)
+                .defaultValue("bash").completionCandidates(List.of("bash", "zsh"))
+                .description("bash (zsh reads it too, after bashcompinit)").build());
+        return spec[0];
+    }
+
     static int run(List<String> words, Io io) {
         List<String> before = words.isEmpty() ? List.of() : words.subList(0, words.size() - 1);
         String partial = words.isEmpty() ? "" : words.get(words.size() - 1);
-        CommandLine cl = KubectlPi.commandLine(io);
+        CommandLine cl = KubectlPi.commandLine(io, new String[0]);
         CommandSpec command = cl.getCommandSpec();
         String previous = before.isEmpty() ? null : before.get(before.size() - 1);
         OptionSpec valueOf = null;
@@ -76,10 +97,10 @@ final class Complete {
     /** The words' own connection flags (-n, --context, --kubeconfig...), as the command would use them. */
     private static List<String> withConnection(List<String> words, Io io,
             BiFunction<Pods, String, List<String>> query) {
-        CommandLine cl = KubectlPi.commandLine(io);
+        CommandLine cl = KubectlPi.commandLine(io, new String[0]);
         cl.parseArgs(words.toArray(new String[0]));
         KubectlPi.Flags flags = new KubectlPi.Flags(cl.getCommandSpec());
-        try (Connector.Connection c = io.connector().connect(flags.connection())) {
+        try (Io.Connection c = io.connector().apply(flags.connection())) {
             return query.apply(c.pods(), c.namespace());
         }
     }

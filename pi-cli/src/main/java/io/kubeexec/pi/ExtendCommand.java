@@ -3,7 +3,6 @@ package io.kubeexec.pi;
 import io.kubeexec.pi.kube.KubeException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -16,12 +15,11 @@ final class ExtendCommand extends PodCommand {
     private String extension;
 
     private ExtendCommand(Io io, KubectlPi.Flags flags) {
-        super(io, flags);
+        super(io, flags, "extend", "Request an extension of the eviction time of interacted pods.");
     }
 
     static CommandSpec spec(Io io, KubectlPi.Flags flags) {
-        CommandSpec spec = new ExtendCommand(io, flags)
-                .register("extend", "Request an extension of the eviction time of interacted pods.");
+        CommandSpec spec = new ExtendCommand(io, flags).spec;
         KubectlPi.flag(spec, "Overwrite an existing extension without asking", false, "-y", "--yes");
         return spec;
     }
@@ -29,14 +27,14 @@ final class ExtendCommand extends PodCommand {
     @Override
     void validate() {
         super.validate();
-        extension = ExtensionDuration.normalize(flags.duration());
+        extension = ExtensionDuration.normalize(flags.string("--duration"));
     }
 
     @Override
-    void run(Pods api, String namespace, List<PodMeta> pods) {
+    void run(Pods api, String namespace) {
         PrintWriter out = io.out();
         boolean yes = Boolean.TRUE.equals(spec.findOption("--yes").getValue());
-        for (PodMeta pod : pods) {
+        for (PodMeta pod : select(api, namespace)) {
             if (!pod.labels().containsKey(keys.initialInteractionTimestamp())) {
                 out.println("no interaction detected from the pod/" + pod.name());
                 continue;

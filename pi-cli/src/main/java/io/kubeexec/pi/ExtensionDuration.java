@@ -19,8 +19,11 @@ public final class ExtensionDuration {
     private ExtensionDuration() {
     }
 
-    /** Parses and checks the value; the message of the exception is the whole user-facing error. */
-    public static Duration parse(String text) {
+    /**
+     * The Go form written to the pod: {@code 30m} becomes {@code 30m0s}, {@code 1d} becomes {@code 24h0m0s}. The
+     * message of the exception is the whole user-facing error.
+     */
+    public static String normalize(String text) {
         String s = text == null ? "" : text.trim();
         Duration d;
         try {
@@ -32,12 +35,7 @@ public final class ExtensionDuration {
         if (d.isNegative()) {
             throw new IllegalArgumentException("invalid duration \"" + text + "\": an extension cannot be negative");
         }
-        return d;
-    }
-
-    /** The Go form written to the pod: {@code 30m} becomes {@code 30m0s}, {@code 1d} becomes {@code 24h0m0s}. */
-    public static String normalize(String text) {
-        return GoDuration.format(parse(text));
+        return GoDuration.format(d);
     }
 
     private static String withoutDays(String s) {

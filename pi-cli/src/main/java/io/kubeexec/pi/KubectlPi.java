@@ -17,12 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ScopeType;
 
 /**
@@ -59,25 +60,9 @@ public final class KubectlPi {
             return v != null && (Boolean) v;
         }
 
-        String namespace() {
-            return string("--namespace");
-        }
-
-        boolean all() {
-            return bool("--all");
-        }
-
-        boolean allNamespaces() {
-            return bool("--all-namespaces");
-        }
-
         String selector() {
             String selector = string("--selector");
             return selector == null || selector.isEmpty() ? null : selector;
-        }
-
-        String duration() {
-            return string("--duration");
         }
 
         /**
@@ -106,41 +91,30 @@ public final class KubectlPi {
             Object insecure = root.findOption("--insecure-skip-tls-verify").getValue();
             List<String> groups = root.findOption("--as-group").getValue();
             return new ConnectionFlags(string("--kubeconfig"), string("--context"), string("--cluster"),
-                    string("--user"), string("--server"), string("--token"), namespace(),
+                    string("--user"), string("--server"), string("--token"), string("--namespace"),
                     string("--certificate-authority"), string("--client-certificate"), string("--client-key"),
                     (Boolean) insecure, string("--tls-server-name"), string("--as"),
                     groups == null ? List.of() : groups, requestTimeout(string("--request-timeout")));
         }
     }
 
-    /** The whole command tree: {@code kubectl pi [flags] (get | extend | completion) [POD...] [flags]}. */
-    static CommandLine commandLine(Io io) {
-        return commandLine(io, null);
-    }
-
     /**
-     * The command tree for these arguments. Each subcommand costs a cold JVM several milliseconds (picocli copies
+     * The command tree, {@code kubectl pi [flags] (get | extend | completion) [POD...] [flags]}, for these arguments. Each subcommand costs a cold JVM several milliseconds (picocli copies
      * every inherited flag into it), so only the subcommands the arguments name are built; with none named (help,
      * a typo) all are, so that help and errors list them all, and so are they for {@code completion}, which
      * describes the whole tree.
      */
     static CommandLine commandLine(Io io, String[] args) {
-        java.util.Set<String> named = new java.util.HashSet<>();
-        for (String arg : args == null ? new String[0] : args) {
-            String name = arg.toLowerCase(java.util.Locale.ROOT);
-            if (name.equals("get") || name.equals("extend") || name.equals("completion")) {
-                named.add(name);
-            }
-        }
+        List<String> named = Stream.of(args).map(arg -> arg.toLowerCase(Locale.ROOT))
+                .filter(List.of("get", "extend", "completion")::contains).toList();
         boolean all = named.isEmpty() || named.contains("completion");
         CommandLine[] self = new CommandLine[1];
         Callable<Integer> noCommand = () -> {
             throw new CommandLine.ParameterException(self[0], "expecting at least one argument");
         };
-        CommandSpec root = CommandSpec.wrapWithoutInspection(noCommand).name("kubectl pi").version(VERSION);
+        CommandSpec root = command("kubectl pi", noCommand).version(VERSION);
         Flags flags = new Flags(root);
         root.usageMessage()
-                .autoWidth(true)
                 .header("Get pod interaction info or request an extension of its termination time.")
                 .footerHeading("%nExamples:%n")
                 .footer(
@@ -156,7 +130,6 @@ public final class KubectlPi {
                         "  # extend termination time of all interacted pods under the given namespace",
                         "  kubectl pi extend -d <duration> -n <pod-namespace> --all");
         root.usageMessage().synopsisSubcommandLabel("(get | extend | completion)");
-        help(root);
         root.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
                 .description("Print version information and exit.").build());
         inherited(root, "NS", "If present, the namespace scope for this CLI request", "-n", "--namespace");
@@ -201,7 +174,7 @@ public final class KubectlPi {
             root.addSubcommand("extend", ExtendCommand.spec(io, flags));
         }
         if (all) {
-            root.addSubcommand("completion", CompletionCommand.spec(io));
+            root.addSubcommand("completion", Complete.command(io));
         }
 
         CommandLine cl = new CommandLine(root);
@@ -231,24 +204,13 @@ public final class KubectlPi {
         return cl;
     }
 
-    /** The usual -h/--help of every command. */
-    static void help(CommandSpec spec) {
+    /** A command spec whose work is the given callable, with the usual -h/--help. */
+    static CommandSpec command(String name, Callable<Integer> work) {
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(work).name(name);
+        spec.usageMessage().autoWidth(true);
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
                 .description("Show this help message and exit.").build());
-    }
-
-    /** A command spec whose work is the given callable. */
-    static CommandSpec command(String name, Callable<Integer> work) {
-        CommandSpec spec = CommandSpec.wrapWithoutInspection(work);
-        spec.name(name);
-        spec.usageMessage().autoWidth(true);
-        help(spec);
         return spec;
-    }
-
-    static PositionalParamSpec podNames() {
-        return PositionalParamSpec.builder().arity("0..*").paramLabel("POD").type(List.class)
-                .auxiliaryTypes(String.class).description("Pod names; none means all pods of the namespace").build();
     }
 
     private static void inherited(CommandSpec spec, String label, String description, String... names) {
@@ -329,7 +291,7 @@ public final class KubectlPi {
         PrintWriter err = new PrintWriter(new OutputStreamWriter(
                 new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        int code = run(args, new Io(out, err, in, new KubeConnector()));
+        int code = run(args, new Io(out, err, in));
         Trace.mark("done");
         Trace.print();
         System.exit(code);

@@ -1,9 +1,13 @@
 package io.kubeexec.pi;
 
+import io.kubeexec.contract.GoDuration;
 import io.kubeexec.pi.kube.KubeException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -11,6 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * interacted pods. The controller's webhook sees the change, records the requester and moves the eviction time.
  */
 final class ExtendCommand extends PodCommand {
+
+    /** A number directly followed by {@code d} that is not the start of a longer unit name. */
+    private static final Pattern DAYS = Pattern.compile("(\\d+\\.?\\d*|\\.\\d+)d(?![A-Za-z\u00b5\u03bc])");
 
     private String extension;
 
@@ -27,7 +34,29 @@ final class ExtendCommand extends PodCommand {
     @Override
     void validate() {
         super.validate();
-        extension = ExtensionDuration.normalize(flags.string("--duration"));
+        extension = extension(flags.string("--duration"));
+    }
+
+    /**
+     * The {@code -d} value as written to the pod. It is a Go duration ({@code 90s}, {@code 1h30m}, {@code 1.5h}) or,
+     * for the plugin only, days ({@code 1d}, {@code 1d12h}), and always written as a Go duration ({@code 30m0s},
+     * {@code 24h0m0s}), because the controller (and the original one) parse the annotation with Go's rules. The
+     * message of the exception is the whole user-facing error.
+     */
+    static String extension(String text) {
+        String goForm = DAYS.matcher(text == null ? "" : text.trim()).replaceAll(days -> new BigDecimal(days.group(1))
+                .multiply(BigDecimal.valueOf(24)).stripTrailingZeros().toPlainString() + "h");
+        Duration d;
+        try {
+            d = GoDuration.parse(goForm);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid duration \"" + text
+                    + "\": expecting a duration such as 90s, 30m, 1h30m or 1d");
+        }
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("invalid duration \"" + text + "\": an extension cannot be negative");
+        }
+        return GoDuration.format(d);
     }
 
     @Override

@@ -56,7 +56,7 @@ final class GetCommand extends PodCommand {
             return;
         }
         List<PodMeta> pods = select(api, namespace);
-        if (!pods.isEmpty() || printer.isDocument()) { // scripts get an empty list; a table nothing, the errors said why
+        if (!pods.isEmpty() || printer.isDocument()) { // scripts get an empty list; for a table, errors said why
             print(pods.stream().map(this::row).toList(), headers[0]);
         }
     }

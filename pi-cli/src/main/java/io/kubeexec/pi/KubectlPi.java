@@ -99,10 +99,10 @@ public final class KubectlPi {
     }
 
     /**
-     * The command tree, {@code kubectl pi [flags] (get | extend | completion) [POD...] [flags]}, for these arguments. Each subcommand costs a cold JVM several milliseconds (picocli copies
-     * every inherited flag into it), so only the subcommands the arguments name are built; with none named (help,
-     * a typo) all are, so that help and errors list them all, and so are they for {@code completion}, which
-     * describes the whole tree.
+     * The command tree, {@code kubectl pi [flags] (get | extend | completion) [POD...] [flags]}, for these arguments.
+     * Each subcommand costs a cold JVM several milliseconds (picocli copies every inherited flag into it), so only the
+     * subcommands the arguments name are built; with none named (help, a typo) all are, so that help and errors list
+     * them all, and so are they for {@code completion}, which describes the whole tree.
      */
     static CommandLine commandLine(Io io, String[] args) {
         List<String> named = Stream.of(args).map(arg -> arg.toLowerCase(Locale.ROOT))
@@ -180,7 +180,6 @@ public final class KubectlPi {
         CommandLine cl = new CommandLine(root);
         self[0] = cl;
         cl.setSubcommandsCaseInsensitive(true);
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(io.out());
         cl.setErr(io.err());
         cl.setParameterExceptionHandler((ex, ignoredArgs) -> {

@@ -28,39 +28,30 @@ record Printer(String format, JsonPath template, List<String> headers, List<Stri
         int eq = text.indexOf('=');
         String format = eq < 0 ? text : text.substring(0, eq);
         String argument = eq < 0 ? null : text.substring(eq + 1);
-        switch (format) {
-            case "table", "wide", "json", "yaml", "name" -> {
-                if (argument == null) {
-                    return new Printer(format, null, null, null);
-                }
-            }
-            case "jsonpath" -> {
-                if (argument != null && !argument.isEmpty()) {
-                    return new Printer(format, JsonPath.parse(argument), null, null);
-                }
+        if (argument == null && List.of("table", "wide", "json", "yaml", "name").contains(format)) {
+            return new Printer(format, null, null, null);
+        } else if (format.equals("jsonpath")) {
+            if (argument == null || argument.isEmpty()) {
                 throw new IllegalArgumentException("template format specified but no template given");
             }
-            case "custom-columns" -> {
-                List<String> headers = new ArrayList<>();
-                List<String> paths = new ArrayList<>();
-                for (String column : argument == null ? new String[0] : argument.split(",")) {
-                    int colon = column.indexOf(':');
-                    if (colon <= 0) {
-                        throw new IllegalArgumentException("unexpected custom-columns spec: " + column
-                                + ", expected <header>:<json-path-expr>");
-                    }
-                    headers.add(column.substring(0, colon));
-                    String path = column.substring(colon + 1);
-                    JsonPath.select(path, null); // refused now if unsupported
-                    paths.add(path);
+            return new Printer(format, JsonPath.parse(argument), null, null);
+        } else if (format.equals("custom-columns")) {
+            List<String> headers = new ArrayList<>();
+            List<String> paths = new ArrayList<>();
+            for (String column : argument == null ? new String[0] : argument.split(",")) {
+                int colon = column.indexOf(':');
+                if (colon <= 0) {
+                    throw new IllegalArgumentException("unexpected custom-columns spec: " + column
+                            + ", expected <header>:<json-path-expr>");
                 }
-                if (headers.isEmpty()) {
-                    throw new IllegalArgumentException("custom-columns format specified but no custom columns given");
-                }
-                return new Printer(format, null, headers, paths);
+                headers.add(column.substring(0, colon));
+                paths.add(column.substring(colon + 1));
+                JsonPath.select(paths.get(paths.size() - 1), null); // refused now if unsupported
             }
-            default -> {
+            if (headers.isEmpty()) {
+                throw new IllegalArgumentException("custom-columns format specified but no custom columns given");
             }
+            return new Printer(format, null, headers, paths);
         }
         throw new IllegalArgumentException("unable to match a printer suitable for the output format \"" + text
                 + "\", allowed formats are: " + FORMATS);
@@ -82,64 +73,62 @@ record Printer(String format, JsonPath template, List<String> headers, List<Stri
      * ({@code --no-headers}).
      */
     String render(List<PodRow> rows, boolean allNamespaces, Instant now, boolean withHeaders) {
-        List<List<String>> lines = new ArrayList<>();
-        switch (format) {
-            case "json" -> {
-                return Json.writePretty(document(rows)) + "\n";
+        return switch (format) {
+            case "json" -> Json.writePretty(document(rows)) + "\n";
+            case "yaml" -> yaml().dump(document(rows));
+            case "name" -> String.join("", rows.stream().map(r -> "pod/" + r.name() + "\n").toList());
+            case "jsonpath" -> template.render(document(rows));
+            case "custom-columns" -> tabulate(customColumns(rows, withHeaders), 6, 3, false); // kubectl's layout
+            default -> tabulate(table(rows, allNamespaces, now, withHeaders), 0, 2, true); // the original's
+        };
+    }
+
+    private static Yaml yaml() {
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setIndent(2);
+        options.setDereferenceAliases(true); // two empty lists are not one &id001 and its *id001
+        return new Yaml(options);
+    }
+
+    private List<List<String>> customColumns(List<PodRow> rows, boolean withHeaders) {
+        List<List<String>> lines = new ArrayList<>(withHeaders ? List.of(headers) : List.of());
+        for (PodRow r : rows) {
+            List<String> line = new ArrayList<>();
+            for (String path : paths) {
+                List<String> values = JsonPath.select(path, r.toMap()).stream().map(JsonPath::text).toList();
+                line.add(values.isEmpty() ? "<none>" : String.join(",", values));
             }
-            case "yaml" -> {
-                DumperOptions options = new DumperOptions();
-                options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-                options.setIndent(2);
-                options.setDereferenceAliases(true); // two empty lists are not one &id001 and its *id001
-                return new Yaml(options).dump(document(rows));
-            }
-            case "name" -> {
-                return String.join("", rows.stream().map(r -> "pod/" + r.name() + "\n").toList());
-            }
-            case "jsonpath" -> {
-                return template.render(document(rows));
-            }
-            case "custom-columns" -> {
-                if (withHeaders) {
-                    lines.add(headers);
-                }
-                for (PodRow r : rows) {
-                    List<String> line = new ArrayList<>();
-                    for (String path : paths) {
-                        List<String> values = JsonPath.select(path, r.toMap()).stream().map(JsonPath::text).toList();
-                        line.add(values.isEmpty() ? "<none>" : String.join(",", values));
-                    }
-                    lines.add(line);
-                }
-                return tabulate(lines, 6, 3, false); // kubectl's own table layout
-            }
-            default -> {
-                boolean wide = format.equals("wide");
-                boolean namespace = wide || allNamespaces;
-                if (withHeaders) {
-                    List<String> header = new ArrayList<>(namespace ? List.of("NAMESPACE") : List.of());
-                    header.addAll(HEADER);
-                    if (wide) {
-                        header.addAll(List.of("INITIAL-INTERACTION-TIME", "INTERACTIONS", "LAST-INTERACTION"));
-                    }
-                    lines.add(header);
-                }
-                for (PodRow r : rows) {
-                    List<String> line = new ArrayList<>(namespace ? List.of(r.namespace()) : List.of());
-                    line.addAll(List.of(r.name(), r.interactor(), r.ttl(), r.extension(), r.extensionRequester(),
-                            r.evictionTime()));
-                    if (wide) {
-                        line.add(r.initialInteractionTime());
-                        line.add(r.history() == null ? "" : Integer.toString(r.history().size()));
-                        line.add(r.history() == null || r.history().isEmpty() ? ""
-                                : last(r.history().get(r.history().size() - 1), now));
-                    }
-                    lines.add(line);
-                }
-                return tabulate(lines, 0, 2, true);
-            }
+            lines.add(line);
         }
+        return lines;
+    }
+
+    private List<List<String>> table(List<PodRow> rows, boolean allNamespaces, Instant now, boolean withHeaders) {
+        boolean wide = format.equals("wide");
+        boolean namespace = wide || allNamespaces;
+        List<List<String>> lines = new ArrayList<>();
+        if (withHeaders) {
+            List<String> header = new ArrayList<>(namespace ? List.of("NAMESPACE") : List.of());
+            header.addAll(HEADER);
+            if (wide) {
+                header.addAll(List.of("INITIAL-INTERACTION-TIME", "INTERACTIONS", "LAST-INTERACTION"));
+            }
+            lines.add(header);
+        }
+        for (PodRow r : rows) {
+            List<String> line = new ArrayList<>(namespace ? List.of(r.namespace()) : List.of());
+            line.addAll(List.of(r.name(), r.interactor(), r.ttl(), r.extension(), r.extensionRequester(),
+                    r.evictionTime()));
+            if (wide) {
+                line.add(r.initialInteractionTime());
+                line.add(r.history() == null ? "" : Integer.toString(r.history().size()));
+                line.add(r.history() == null || r.history().isEmpty() ? ""
+                        : last(r.history().get(r.history().size() - 1), now));
+            }
+            lines.add(line);
+        }
+        return lines;
     }
 
     /** {@code exec by alice 5m ago}: the kind, the user and kubectl's age of the most recent interaction. */

@@ -128,7 +128,7 @@ class ContractFixtureTest {
     @Test
     void extensionsAreWrittenAsTheFixtureSaysAndTheControllerCanParseThem() {
         for (Map<String, Object> e : (List<Map<String, Object>>) fixture.get("extensionsWrittenByKubectlPi")) {
-            String written = ExtensionDuration.normalize((String) e.get("given"));
+            String written = ExtendCommand.extension((String) e.get("given"));
             assertThat(written).as((String) e.get("given")).isEqualTo(e.get("written"));
             assertThat(GoDuration.format(GoDuration.parse(written))).isEqualTo(written);
         }

@@ -70,31 +70,23 @@ public final class KubectlPi {
          * prefix the controller would refuse is refused here with the controller's reason.
          */
         PodKeys keys(UnaryOperator<String> env) {
-            String prefix = string("--key-prefix");
-            String source = "--key-prefix";
-            if (prefix == null) {
-                prefix = env.apply(KEY_PREFIX_ENV);
-                source = KEY_PREFIX_ENV;
-            }
-            if (prefix == null) {
-                return PodKeys.DEFAULT;
-            }
+            String flag = string("--key-prefix");
+            String prefix = flag != null ? flag : env.apply(KEY_PREFIX_ENV);
             try {
-                return new PodKeys(prefix.trim());
+                return prefix == null ? PodKeys.DEFAULT : new PodKeys(prefix.trim());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("invalid value \"" + prefix + "\" for " + source + ": "
-                        + e.getMessage());
+                throw new IllegalArgumentException("invalid value \"" + prefix + "\" for "
+                        + (flag != null ? "--key-prefix" : KEY_PREFIX_ENV) + ": " + e.getMessage());
             }
         }
 
         ConnectionFlags connection() {
-            Object insecure = root.findOption("--insecure-skip-tls-verify").getValue();
             List<String> groups = root.findOption("--as-group").getValue();
             return new ConnectionFlags(string("--kubeconfig"), string("--context"), string("--cluster"),
                     string("--user"), string("--server"), string("--token"), string("--namespace"),
                     string("--certificate-authority"), string("--client-certificate"), string("--client-key"),
-                    (Boolean) insecure, string("--tls-server-name"), string("--as"),
-                    groups == null ? List.of() : groups, requestTimeout(string("--request-timeout")));
+                    root.findOption("--insecure-skip-tls-verify").getValue(), string("--tls-server-name"),
+                    string("--as"), groups == null ? List.of() : groups, requestTimeout(string("--request-timeout")));
         }
     }
 
@@ -151,11 +143,8 @@ public final class KubectlPi {
         inherited(root, "NAME", "The name of the kubeconfig user to use", "--user");
         inherited(root, "URL", "The address and port of the Kubernetes API server", "-s", "--server");
         inherited(root, "TOKEN", "Bearer token for authentication to the API server", "--token");
-        root.addOption(OptionSpec.builder("--request-timeout").scopeType(ScopeType.INHERIT).paramLabel("DURATION")
-                .type(String.class).defaultValue("0")
-                .description("The length of time to wait before giving up on a single server request (e.g. 1s, "
-                        + "2m). Zero means no timeout")
-                .build());
+        inherited(root, "DURATION", "The length of time to wait before giving up on a single server request (e.g. "
+                + "1s, 2m). Zero means no timeout", "--request-timeout");
         inherited(root, "FILE", "Path to a cert file for the certificate authority", "--certificate-authority");
         inherited(root, "FILE", "Path to a client certificate file for TLS", "--client-certificate");
         inherited(root, "FILE", "Path to a client key file for TLS", "--client-key");

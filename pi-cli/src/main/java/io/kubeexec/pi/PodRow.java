@@ -35,22 +35,18 @@ public record PodRow(
         Map<String, String> l = pod.labels();
         Map<String, String> a = pod.annotations();
         String timestamp = l.get(keys.initialInteractionTimestamp());
-        boolean interacted = timestamp != null;
-        String initial = "";
+        String initial = timestamp == null ? "" : timestamp;
         String eviction = a.getOrDefault(keys.terminationTime(), "");
-        if (interacted) {
-            initial = timestamp;
+        try {
+            initial = GoTime.format(Instant.ofEpochSecond(Long.parseLong(initial.trim())));
+        } catch (NumberFormatException e) {
+            // shown as written
+        }
+        if (timestamp != null && eviction.isEmpty()) {
             try {
-                initial = GoTime.format(Instant.ofEpochSecond(Long.parseLong(timestamp.trim())));
-            } catch (NumberFormatException e) {
-                // shown as written
-            }
-            if (eviction.isEmpty()) {
-                try {
-                    eviction = InteractedPod.read(keys, l, a).map(s -> GoTime.format(s.evictionTime())).orElse("");
-                } catch (IllegalArgumentException e) {
-                    // an unreadable TTL or timestamp: no eviction time to show
-                }
+                eviction = InteractedPod.read(keys, l, a).map(s -> GoTime.format(s.evictionTime())).orElse("");
+            } catch (IllegalArgumentException e) {
+                // an unreadable TTL or timestamp: no eviction time to show
             }
         }
         List<PodInteractions.Entry> history = null;
@@ -63,7 +59,7 @@ public record PodRow(
                 problem = e.getMessage();
             }
         }
-        return new PodRow(pod.namespace(), pod.name(), interacted, l.getOrDefault(keys.interactorUsername(), ""),
+        return new PodRow(pod.namespace(), pod.name(), timestamp != null, l.getOrDefault(keys.interactorUsername(), ""),
                 initial, l.getOrDefault(keys.ttlDuration(), ""), a.getOrDefault(keys.extendedDuration(), ""),
                 a.getOrDefault(keys.extensionRequester(), ""), eviction, history, problem);
     }

@@ -1,5 +1,6 @@
 package io.kubeexec.pi;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,7 +58,11 @@ final class GetCommand extends PodCommand {
         }
         List<PodMeta> pods = select(api, namespace);
         if (!pods.isEmpty() || printer.isDocument()) { // scripts get an empty list; for a table, errors said why
-            print(pods.stream().map(this::row).toList(), headers[0]);
+            List<PodRow> rows = new ArrayList<>(pods.size());
+            for (PodMeta pod : pods) {
+                rows.add(row(pod));
+            }
+            print(rows, headers[0]);
         }
     }
 

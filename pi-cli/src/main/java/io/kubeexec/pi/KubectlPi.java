@@ -16,11 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -97,9 +97,11 @@ public final class KubectlPi {
      * them all, and so are they for {@code completion}, which describes the whole tree.
      */
     static CommandLine commandLine(Io io, String[] args) {
-        List<String> named = Stream.of(args).map(arg -> arg.toLowerCase(Locale.ROOT))
-                .filter(List.of("get", "extend", "completion")::contains).toList();
-        boolean all = named.isEmpty() || named.contains("completion");
+        List<String> named = new ArrayList<>(); // no streams: they cost a cold JVM milliseconds of class loading
+        for (String arg : args) {
+            named.add(arg.toLowerCase(Locale.ROOT));
+        }
+        boolean all = !named.contains("get") && !named.contains("extend") || named.contains("completion");
         CommandLine[] self = new CommandLine[1];
         Callable<Integer> noCommand = () -> {
             throw new CommandLine.ParameterException(self[0], "expecting at least one argument");

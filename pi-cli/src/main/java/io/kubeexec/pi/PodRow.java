@@ -18,18 +18,9 @@ import java.util.Map;
  * read or the pod has no history annotation, and {@code historyProblem} says why an annotation that is there could
  * not be read.
  */
-public record PodRow(
-        String namespace,
-        String name,
-        boolean interacted,
-        String interactor,
-        String initialInteractionTime,
-        String ttl,
-        String extension,
-        String extensionRequester,
-        String evictionTime,
-        List<PodInteractions.Entry> history,
-        String historyProblem) {
+public record PodRow(String namespace, String name, boolean interacted, String interactor,
+        String initialInteractionTime, String ttl, String extension, String extensionRequester, String evictionTime,
+        List<PodInteractions.Entry> history, String historyProblem) {
 
     public static PodRow of(PodMeta pod, PodKeys keys, boolean withHistory) {
         Map<String, String> l = pod.labels();

@@ -81,10 +81,7 @@ final class ExtendCommand extends PodCommand {
                 out.println("Successfully extended the termination time of pod/" + pod.name()
                         + " with a duration=" + extension);
             } catch (KubeException e) {
-                if (e.status() == 0) {
-                    throw e;
-                }
-                error(e.getMessage());
+                refused(e);
             }
         }
     }

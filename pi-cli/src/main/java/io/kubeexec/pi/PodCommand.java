@@ -74,10 +74,7 @@ abstract class PodCommand implements Callable<Integer> {
                 try {
                     pods.add(api.get(namespace, name));
                 } catch (KubeException e) {
-                    if (e.status() == 0) {
-                        throw e; // the server cannot be reached: the next pods would fail the same way
-                    }
-                    error(e.getMessage());
+                    refused(e);
                 }
             }
         }
@@ -89,6 +86,14 @@ abstract class PodCommand implements Callable<Integer> {
     void noPods(String namespace) {
         error(flags.bool("--all-namespaces") ? "no pods returned under any namespace"
                 : "no pods returned under the namespace '" + namespace + "'");
+    }
+
+    /** A pod the server refuses is reported; a server that cannot be reached ends the command (status 0). */
+    void refused(KubeException e) {
+        if (e.status() == 0) {
+            throw e; // the next pods would fail the same way
+        }
+        error(e.getMessage());
     }
 
     void error(String message) {

@@ -14,42 +14,35 @@ final class Age {
 
     static String of(Duration d) {
         long seconds = d.toMillis() / 1000; // truncated towards zero, as Go's int(d.Seconds())
+        long minutes = seconds / 60;
+        long hours = minutes / 60;
+        long days = hours / 24;
         if (seconds < -1) {
             return "<invalid>"; // more than a little clock skew: the time is in the future
-        }
-        if (seconds < 0) {
+        } else if (seconds < 0) {
             return "0s";
-        }
-        if (seconds < 60 * 2) {
+        } else if (seconds < 60 * 2) {
             return seconds + "s";
-        }
-        long minutes = seconds / 60;
-        if (minutes < 10) {
-            long s = seconds % 60;
-            return s == 0 ? minutes + "m" : minutes + "m" + s + "s";
-        }
-        if (minutes < 60 * 3) {
+        } else if (minutes < 10) {
+            return units(minutes, "m", seconds % 60, "s");
+        } else if (minutes < 60 * 3) {
             return minutes + "m";
-        }
-        long hours = minutes / 60;
-        if (hours < 8) {
-            long m = minutes % 60;
-            return m == 0 ? hours + "h" : hours + "h" + m + "m";
-        }
-        if (hours < 48) {
+        } else if (hours < 8) {
+            return units(hours, "h", minutes % 60, "m");
+        } else if (hours < 48) {
             return hours + "h";
+        } else if (hours < 24 * 8) {
+            return units(days, "d", hours % 24, "h");
+        } else if (hours < 24 * 365 * 2) {
+            return days + "d";
+        } else if (hours < 24 * 365 * 8) {
+            return units(days / 365, "y", days % 365, "d");
         }
-        if (hours < 24 * 8) {
-            long h = hours % 24;
-            return h == 0 ? hours / 24 + "d" : hours / 24 + "d" + h + "h";
-        }
-        if (hours < 24 * 365 * 2) {
-            return hours / 24 + "d";
-        }
-        if (hours < 24 * 365 * 8) {
-            long days = hours / 24 % 365;
-            return days == 0 ? hours / 24 / 365 + "y" : hours / 24 / 365 + "y" + days + "d";
-        }
-        return hours / 24 / 365 + "y";
+        return days / 365 + "y";
+    }
+
+    /** {@code 3m20s}, or {@code 3m} when the finer unit is zero. */
+    private static String units(long coarse, String coarseUnit, long fine, String fineUnit) {
+        return coarse + coarseUnit + (fine == 0 ? "" : fine + fineUnit);
     }
 }

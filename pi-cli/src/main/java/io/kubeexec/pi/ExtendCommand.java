@@ -1,10 +1,13 @@
 package io.kubeexec.pi;
 
+import io.kubeexec.contract.GoDuration;
 import io.kubeexec.pi.kube.KubeException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.List;
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -13,15 +16,17 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 final class ExtendCommand extends PodCommand {
 
+    /** A number directly followed by {@code d} that is not the start of a longer unit name. */
+    private static final Pattern DAYS = Pattern.compile("(\\d+\\.?\\d*|\\.\\d+)d(?![A-Za-z\u00b5\u03bc])");
+
     private String extension;
 
     private ExtendCommand(Io io, KubectlPi.Flags flags) {
-        super(io, flags);
+        super(io, flags, "extend", "Request an extension of the eviction time of interacted pods.");
     }
 
     static CommandSpec spec(Io io, KubectlPi.Flags flags) {
-        CommandSpec spec = new ExtendCommand(io, flags)
-                .register("extend", "Request an extension of the eviction time of interacted pods.");
+        CommandSpec spec = new ExtendCommand(io, flags).spec;
         KubectlPi.flag(spec, "Overwrite an existing extension without asking", false, "-y", "--yes");
         return spec;
     }
@@ -29,14 +34,36 @@ final class ExtendCommand extends PodCommand {
     @Override
     void validate() {
         super.validate();
-        extension = ExtensionDuration.normalize(flags.duration());
+        extension = extension(flags.string("--duration"));
+    }
+
+    /**
+     * The {@code -d} value as written to the pod. It is a Go duration ({@code 90s}, {@code 1h30m}, {@code 1.5h}) or,
+     * for the plugin only, days ({@code 1d}, {@code 1d12h}), and always written as a Go duration ({@code 30m0s},
+     * {@code 24h0m0s}), because the controller (and the original one) parse the annotation with Go's rules. The
+     * message of the exception is the whole user-facing error.
+     */
+    static String extension(String text) {
+        String goForm = DAYS.matcher(text == null ? "" : text.trim()).replaceAll(days -> new BigDecimal(days.group(1))
+                .multiply(BigDecimal.valueOf(24)).stripTrailingZeros().toPlainString() + "h");
+        Duration d;
+        try {
+            d = GoDuration.parse(goForm);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid duration \"" + text
+                    + "\": expecting a duration such as 90s, 30m, 1h30m or 1d");
+        }
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("invalid duration \"" + text + "\": an extension cannot be negative");
+        }
+        return GoDuration.format(d);
     }
 
     @Override
-    void run(Pods api, String namespace, List<PodMeta> pods) {
+    void run(Pods api, String namespace) {
         PrintWriter out = io.out();
         boolean yes = Boolean.TRUE.equals(spec.findOption("--yes").getValue());
-        for (PodMeta pod : pods) {
+        for (PodMeta pod : select(api, namespace)) {
             if (!pod.labels().containsKey(keys.initialInteractionTimestamp())) {
                 out.println("no interaction detected from the pod/" + pod.name());
                 continue;
@@ -54,10 +81,7 @@ final class ExtendCommand extends PodCommand {
                 out.println("Successfully extended the termination time of pod/" + pod.name()
                         + " with a duration=" + extension);
             } catch (KubeException e) {
-                if (e.status() == 0) {
-                    throw e;
-                }
-                error(e.getMessage());
+                refused(e);
             }
         }
     }

@@ -12,12 +12,11 @@ final class GetCommand extends PodCommand {
     private Printer printer;
 
     private GetCommand(Io io, KubectlPi.Flags flags) {
-        super(io, flags);
+        super(io, flags, "get", "Show who interacted with pods, their TTL, extension and eviction time.");
     }
 
     static CommandSpec spec(Io io, KubectlPi.Flags flags) {
-        CommandSpec spec = new GetCommand(io, flags)
-                .register("get", "Show who interacted with pods, their TTL, extension and eviction time.");
+        CommandSpec spec = new GetCommand(io, flags).spec;
         spec.addOption(OptionSpec.builder("-o", "--output").paramLabel("FORMAT").type(String.class)
                 .defaultValue("table").completionCandidates(List.of("table", "wide", "json", "yaml", "name",
                         "jsonpath=", "custom-columns="))
@@ -39,70 +38,57 @@ final class GetCommand extends PodCommand {
         printer = Printer.parse(spec.findOption("--output").getValue());
     }
 
-    private boolean headers() {
-        return !Boolean.TRUE.equals(spec.findOption("--no-headers").getValue());
-    }
-
-    @Override
-    boolean watching() {
-        return Boolean.TRUE.equals(spec.findOption("--watch").getValue());
-    }
-
-    @Override
-    void run(Pods api, String namespace, List<PodMeta> pods) {
-        List<PodRow> rows = new ArrayList<>(pods.size());
-        for (PodMeta pod : pods) {
-            rows.add(row(pod));
-        }
-        if (rows.isEmpty() && !printer.isDocument()) {
-            return; // every named pod failed, and each said why
-        }
-        io.out().print(printer.render(rows, flags.allNamespaces(), io.clock().instant(), headers()));
-    }
-
     /**
-     * {@code -w}: the pods as they are, then every change, one row (or object) each, printed as it arrives; the
-     * table's header once. Named pods are picked out of the namespace's events.
+     * The pods, or with {@code -w} the pods as they are, then every change, one row (or object) each, printed as it
+     * arrives; the table's header once. Named pods are picked out of the namespace's events.
      */
     @Override
-    void watch(Pods api, String namespace) {
-        Set<String> names = Set.copyOf(names());
-        boolean[] first = {headers()};
-        api.watch(flags.allNamespaces() ? null : namespace, flags.selector(), (type, pod) -> {
-            if (!names.isEmpty() && !names.contains(pod.name())) {
-                return;
+    void run(Pods api, String namespace) {
+        boolean[] headers = {!Boolean.TRUE.equals(spec.findOption("--no-headers").getValue())};
+        if (Boolean.TRUE.equals(spec.findOption("--watch").getValue())) {
+            Set<String> names = Set.copyOf(names());
+            api.watch(flags.bool("--all-namespaces") ? null : namespace, flags.selector(), (type, pod) -> {
+                if (names.isEmpty() || names.contains(pod.name())) {
+                    print(List.of(row(pod)), headers[0]);
+                    headers[0] = false;
+                    io.out().flush();
+                }
+            });
+            return;
+        }
+        List<PodMeta> pods = select(api, namespace);
+        if (!pods.isEmpty() || printer.isDocument()) { // scripts get an empty list; for a table, errors said why
+            List<PodRow> rows = new ArrayList<>(pods.size());
+            for (PodMeta pod : pods) {
+                rows.add(row(pod));
             }
-            io.out().print(printer.render(List.of(row(pod)), flags.allNamespaces(), io.clock().instant(), first[0]));
-            first[0] = false;
-            io.out().flush();
-        });
+            print(rows, headers[0]);
+        }
     }
 
-    private PodRow row(PodMeta pod) {
-        PodRow row = PodRow.of(pod, keys, printer.showsHistory());
-        if (row.historyProblem() != null) {
-            warning(row);
-        }
-        return row;
+    private void print(List<PodRow> rows, boolean headers) {
+        io.out().print(printer.render(rows, flags.bool("--all-namespaces"), io.clock().instant(), headers));
     }
 
     /**
      * A history annotation that cannot be read does not fail the command: the pod's state is still shown, and the
      * history is the controller's to repair (it replaces an unreadable list on the next interaction).
      */
-    private void warning(PodRow row) {
-        io.out().flush();
-        String pod = "pod/" + row.name() + (flags.allNamespaces() ? " in namespace " + row.namespace() : "");
-        io.err().println("Warning: " + pod + ": its " + keys.interactions()
-                + " annotation cannot be read, so its history is not shown: " + row.historyProblem());
-        io.err().flush();
+    private PodRow row(PodMeta pod) {
+        PodRow row = PodRow.of(pod, keys, printer.showsHistory());
+        if (row.historyProblem() != null) {
+            io.out().flush();
+            io.err().println("Warning: pod/" + row.name() + (flags.bool("--all-namespaces") ? " in namespace "
+                    + row.namespace() : "") + ": its " + keys.interactions()
+                    + " annotation cannot be read, so its history is not shown: " + row.historyProblem());
+            io.err().flush();
+        }
+        return row;
     }
 
     @Override
     void noPods(String namespace) {
-        if (printer.isDocument()) { // scripts get an empty list
-            io.out().print(printer.render(List.of(), flags.allNamespaces(), io.clock().instant(), headers()));
-        } else {
+        if (!printer.isDocument()) { // scripts get an empty list instead
             super.noPods(namespace);
         }
     }

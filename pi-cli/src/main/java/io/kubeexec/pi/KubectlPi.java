@@ -16,13 +16,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ScopeType;
 
 /**
@@ -59,25 +60,9 @@ public final class KubectlPi {
             return v != null && (Boolean) v;
         }
 
-        String namespace() {
-            return string("--namespace");
-        }
-
-        boolean all() {
-            return bool("--all");
-        }
-
-        boolean allNamespaces() {
-            return bool("--all-namespaces");
-        }
-
         String selector() {
             String selector = string("--selector");
             return selector == null || selector.isEmpty() ? null : selector;
-        }
-
-        String duration() {
-            return string("--duration");
         }
 
         /**
@@ -85,62 +70,45 @@ public final class KubectlPi {
          * prefix the controller would refuse is refused here with the controller's reason.
          */
         PodKeys keys(UnaryOperator<String> env) {
-            String prefix = string("--key-prefix");
-            String source = "--key-prefix";
-            if (prefix == null) {
-                prefix = env.apply(KEY_PREFIX_ENV);
-                source = KEY_PREFIX_ENV;
-            }
-            if (prefix == null) {
-                return PodKeys.DEFAULT;
-            }
+            String flag = string("--key-prefix");
+            String prefix = flag != null ? flag : env.apply(KEY_PREFIX_ENV);
             try {
-                return new PodKeys(prefix.trim());
+                return prefix == null ? PodKeys.DEFAULT : new PodKeys(prefix.trim());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("invalid value \"" + prefix + "\" for " + source + ": "
-                        + e.getMessage());
+                throw new IllegalArgumentException("invalid value \"" + prefix + "\" for "
+                        + (flag != null ? "--key-prefix" : KEY_PREFIX_ENV) + ": " + e.getMessage());
             }
         }
 
         ConnectionFlags connection() {
-            Object insecure = root.findOption("--insecure-skip-tls-verify").getValue();
             List<String> groups = root.findOption("--as-group").getValue();
             return new ConnectionFlags(string("--kubeconfig"), string("--context"), string("--cluster"),
-                    string("--user"), string("--server"), string("--token"), namespace(),
+                    string("--user"), string("--server"), string("--token"), string("--namespace"),
                     string("--certificate-authority"), string("--client-certificate"), string("--client-key"),
-                    (Boolean) insecure, string("--tls-server-name"), string("--as"),
-                    groups == null ? List.of() : groups, requestTimeout(string("--request-timeout")));
+                    root.findOption("--insecure-skip-tls-verify").getValue(), string("--tls-server-name"),
+                    string("--as"), groups == null ? List.of() : groups, requestTimeout(string("--request-timeout")));
         }
-    }
-
-    /** The whole command tree: {@code kubectl pi [flags] (get | extend | completion) [POD...] [flags]}. */
-    static CommandLine commandLine(Io io) {
-        return commandLine(io, null);
     }
 
     /**
-     * The command tree for these arguments. Each subcommand costs a cold JVM several milliseconds (picocli copies
-     * every inherited flag into it), so only the subcommands the arguments name are built; with none named (help,
-     * a typo) all are, so that help and errors list them all, and so are they for {@code completion}, which
-     * describes the whole tree.
+     * The command tree, {@code kubectl pi [flags] (get | extend | completion) [POD...] [flags]}, for these arguments.
+     * Each subcommand costs a cold JVM several milliseconds (picocli copies every inherited flag into it), so only the
+     * subcommands the arguments name are built; with none named (help, a typo) all are, so that help and errors list
+     * them all, and so are they for {@code completion}, which describes the whole tree.
      */
     static CommandLine commandLine(Io io, String[] args) {
-        java.util.Set<String> named = new java.util.HashSet<>();
-        for (String arg : args == null ? new String[0] : args) {
-            String name = arg.toLowerCase(java.util.Locale.ROOT);
-            if (name.equals("get") || name.equals("extend") || name.equals("completion")) {
-                named.add(name);
-            }
+        List<String> named = new ArrayList<>(); // no streams: they cost a cold JVM milliseconds of class loading
+        for (String arg : args) {
+            named.add(arg.toLowerCase(Locale.ROOT));
         }
-        boolean all = named.isEmpty() || named.contains("completion");
+        boolean all = !named.contains("get") && !named.contains("extend") || named.contains("completion");
         CommandLine[] self = new CommandLine[1];
         Callable<Integer> noCommand = () -> {
             throw new CommandLine.ParameterException(self[0], "expecting at least one argument");
         };
-        CommandSpec root = CommandSpec.wrapWithoutInspection(noCommand).name("kubectl pi").version(VERSION);
+        CommandSpec root = command("kubectl pi", noCommand).version(VERSION);
         Flags flags = new Flags(root);
         root.usageMessage()
-                .autoWidth(true)
                 .header("Get pod interaction info or request an extension of its termination time.")
                 .footerHeading("%nExamples:%n")
                 .footer(
@@ -156,7 +124,6 @@ public final class KubectlPi {
                         "  # extend termination time of all interacted pods under the given namespace",
                         "  kubectl pi extend -d <duration> -n <pod-namespace> --all");
         root.usageMessage().synopsisSubcommandLabel("(get | extend | completion)");
-        help(root);
         root.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
                 .description("Print version information and exit.").build());
         inherited(root, "NS", "If present, the namespace scope for this CLI request", "-n", "--namespace");
@@ -178,11 +145,8 @@ public final class KubectlPi {
         inherited(root, "NAME", "The name of the kubeconfig user to use", "--user");
         inherited(root, "URL", "The address and port of the Kubernetes API server", "-s", "--server");
         inherited(root, "TOKEN", "Bearer token for authentication to the API server", "--token");
-        root.addOption(OptionSpec.builder("--request-timeout").scopeType(ScopeType.INHERIT).paramLabel("DURATION")
-                .type(String.class).defaultValue("0")
-                .description("The length of time to wait before giving up on a single server request (e.g. 1s, "
-                        + "2m). Zero means no timeout")
-                .build());
+        inherited(root, "DURATION", "The length of time to wait before giving up on a single server request (e.g. "
+                + "1s, 2m). Zero means no timeout", "--request-timeout");
         inherited(root, "FILE", "Path to a cert file for the certificate authority", "--certificate-authority");
         inherited(root, "FILE", "Path to a client certificate file for TLS", "--client-certificate");
         inherited(root, "FILE", "Path to a client key file for TLS", "--client-key");
@@ -201,13 +165,12 @@ public final class KubectlPi {
             root.addSubcommand("extend", ExtendCommand.spec(io, flags));
         }
         if (all) {
-            root.addSubcommand("completion", CompletionCommand.spec(io));
+            root.addSubcommand("completion", Complete.command(io));
         }
 
         CommandLine cl = new CommandLine(root);
         self[0] = cl;
         cl.setSubcommandsCaseInsensitive(true);
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(io.out());
         cl.setErr(io.err());
         cl.setParameterExceptionHandler((ex, ignoredArgs) -> {
@@ -231,24 +194,13 @@ public final class KubectlPi {
         return cl;
     }
 
-    /** The usual -h/--help of every command. */
-    static void help(CommandSpec spec) {
+    /** A command spec whose work is the given callable, with the usual -h/--help. */
+    static CommandSpec command(String name, Callable<Integer> work) {
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(work).name(name);
+        spec.usageMessage().autoWidth(true);
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
                 .description("Show this help message and exit.").build());
-    }
-
-    /** A command spec whose work is the given callable. */
-    static CommandSpec command(String name, Callable<Integer> work) {
-        CommandSpec spec = CommandSpec.wrapWithoutInspection(work);
-        spec.name(name);
-        spec.usageMessage().autoWidth(true);
-        help(spec);
         return spec;
-    }
-
-    static PositionalParamSpec podNames() {
-        return PositionalParamSpec.builder().arity("0..*").paramLabel("POD").type(List.class)
-                .auxiliaryTypes(String.class).description("Pod names; none means all pods of the namespace").build();
     }
 
     private static void inherited(CommandSpec spec, String label, String description, String... names) {
@@ -329,7 +281,7 @@ public final class KubectlPi {
         PrintWriter err = new PrintWriter(new OutputStreamWriter(
                 new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        int code = run(args, new Io(out, err, in, new KubeConnector()));
+        int code = run(args, new Io(out, err, in));
         Trace.mark("done");
         Trace.print();
         System.exit(code);

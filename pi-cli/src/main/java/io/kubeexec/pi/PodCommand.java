@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * What {@code get} and {@code extend} share: the pod selection. Named pods are fetched one by one, and a pod that
@@ -16,22 +17,18 @@ abstract class PodCommand implements Callable<Integer> {
 
     final Io io;
     final KubectlPi.Flags flags;
+    final CommandSpec spec;
     /** Set from the flags before any request. */
     PodKeys keys;
-    CommandSpec spec;
     boolean failed;
 
-    PodCommand(Io io, KubectlPi.Flags flags) {
+    PodCommand(Io io, KubectlPi.Flags flags, String name, String description) {
         this.io = io;
         this.flags = flags;
-    }
-
-    /** Registers the command's own flags on its spec. */
-    CommandSpec register(String name, String description) {
         spec = KubectlPi.command(name, this);
         spec.usageMessage().description(description);
-        spec.addPositional(KubectlPi.podNames());
-        return spec;
+        spec.addPositional(PositionalParamSpec.builder().arity("0..*").paramLabel("POD").type(List.class)
+                .auxiliaryTypes(String.class).description("Pod names; none means all pods of the namespace").build());
     }
 
     List<String> names() {
@@ -43,17 +40,8 @@ abstract class PodCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
-        try (Connector.Connection connection = io.connector().connect(flags.connection())) {
-            String namespace = connection.namespace();
-            if (watching()) {
-                watch(connection.pods(), namespace);
-                return failed ? 1 : 0;
-            }
-            List<PodMeta> pods = select(connection.pods(), namespace);
-            Trace.mark("pods fetched");
-            if (pods != null) {
-                run(connection.pods(), namespace, pods);
-            }
+        try (Io.Connection connection = io.connector().apply(flags.connection())) {
+            run(connection.pods(), connection.namespace());
         }
         return failed ? 1 : 0;
     }
@@ -61,56 +49,51 @@ abstract class PodCommand implements Callable<Integer> {
     /** Checks flags before any request; throws with the user-facing message. */
     void validate() {
         keys = flags.keys(io.env());
-        if (flags.allNamespaces() && !flags.all() && !names().isEmpty()) {
+        if (flags.bool("--all-namespaces") && !flags.bool("--all") && !names().isEmpty()) {
             throw new IllegalArgumentException(
                     "a resource cannot be retrieved by name across all namespaces; drop -A or the pod names");
         }
-        if (flags.selector() != null && !names().isEmpty() && !flags.all()) {
+        if (flags.selector() != null && !names().isEmpty() && !flags.bool("--all")) {
             throw new IllegalArgumentException("name cannot be provided when a selector is specified");
         }
     }
 
-    abstract void run(Pods api, String namespace, List<PodMeta> pods);
+    abstract void run(Pods api, String namespace);
 
-    /** Whether the command follows changes ({@code get -w}) rather than acting once. */
-    boolean watching() {
-        return false;
-    }
-
-    /** Follows changes; only called when {@link #watching()} says so, which only {@code get -w} does. */
-    void watch(Pods api, String namespace) {
-        throw new IllegalStateException(getClass().getSimpleName() + " does not watch");
-    }
-
-    /** The selected pods, or null when nothing could be listed (the error is already reported). */
-    private List<PodMeta> select(Pods api, String namespace) {
+    /** The selected pods; those that could not be fetched, or an empty namespace, are reported. */
+    List<PodMeta> select(Pods api, String namespace) {
         List<String> names = names();
-        if (flags.all() || flags.allNamespaces() || names.isEmpty()) {
-            List<PodMeta> pods = api.list(flags.allNamespaces() ? null : namespace, flags.selector());
+        List<PodMeta> pods = new ArrayList<>();
+        if (flags.bool("--all") || flags.bool("--all-namespaces") || names.isEmpty()) {
+            pods = api.list(flags.bool("--all-namespaces") ? null : namespace, flags.selector());
             if (pods.isEmpty()) {
                 noPods(namespace);
-                return null;
             }
-            return pods;
-        }
-        List<PodMeta> pods = new ArrayList<>();
-        for (String name : names) {
-            try {
-                pods.add(api.get(namespace, name));
-            } catch (KubeException e) {
-                if (e.status() == 0) {
-                    throw e; // the server cannot be reached: the next pods would fail the same way
+        } else {
+            for (String name : names) {
+                try {
+                    pods.add(api.get(namespace, name));
+                } catch (KubeException e) {
+                    refused(e);
                 }
-                error(e.getMessage());
             }
         }
+        Trace.mark("pods fetched");
         return pods;
     }
 
     /** The original's message for an empty namespace; an error, as it was. */
     void noPods(String namespace) {
-        error(flags.allNamespaces() ? "no pods returned under any namespace"
+        error(flags.bool("--all-namespaces") ? "no pods returned under any namespace"
                 : "no pods returned under the namespace '" + namespace + "'");
+    }
+
+    /** A pod the server refuses is reported; a server that cannot be reached ends the command (status 0). */
+    void refused(KubeException e) {
+        if (e.status() == 0) {
+            throw e; // the next pods would fail the same way
+        }
+        error(e.getMessage());
     }
 
     void error(String message) {

@@ -112,23 +112,23 @@ class ContractFixtureTest {
         Map<String, Object> history = (Map<String, Object>) fixture.get("interactionHistory");
         List<Map<String, Object>> expected = (List<Map<String, Object>>) history.get("entries");
 
-        InteractionHistory read = InteractionHistory.parse((String) history.get("annotation"));
+        List<PodInteractions.Entry> read = PodRow.history((String) history.get("annotation"));
         assertThat(PodInteractions.MAX_ENTRIES).isEqualTo(((Number) history.get("maxEntries")).intValue());
 
-        assertThat(read.entries()).hasSameSizeAs(expected);
+        assertThat(read).hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
             Map<String, Object> e = expected.get(i);
-            assertThat(read.entries().get(i)).isEqualTo(new PodInteractions.Entry((String) e.get("user"),
+            assertThat(read.get(i)).isEqualTo(new PodInteractions.Entry((String) e.get("user"),
                     (List<String>) e.get("groups"), (String) e.get("kind"), (String) e.get("container"),
                     (List<String>) e.get("command"), (String) e.get("time")));
-            assertThat(read.entries().get(i).instant()).as("the time is in the contract's Go form").isPresent();
+            assertThat(read.get(i).instant()).as("the time is in the contract's Go form").isPresent();
         }
     }
 
     @Test
     void extensionsAreWrittenAsTheFixtureSaysAndTheControllerCanParseThem() {
         for (Map<String, Object> e : (List<Map<String, Object>>) fixture.get("extensionsWrittenByKubectlPi")) {
-            String written = ExtensionDuration.normalize((String) e.get("given"));
+            String written = ExtendCommand.extension((String) e.get("given"));
             assertThat(written).as((String) e.get("given")).isEqualTo(e.get("written"));
             assertThat(GoDuration.format(GoDuration.parse(written))).isEqualTo(written);
         }

@@ -33,13 +33,13 @@ class ExtensionDurationTest {
         "500ms, 500ms",
     })
     void normalisesToGosForm(String given, String written) {
-        assertThat(ExtensionDuration.normalize(given)).isEqualTo(written);
+        assertThat(ExtendCommand.extension(given)).isEqualTo(written);
     }
 
     @ParameterizedTest(name = "\"{0}\" is refused")
     @ValueSource(strings = {"", "soon", "10", "1x", "d", "1dd", "1ds", "h1", "1h-5m", "1.2.3h", "30 m"})
     void refusesWhatIsNotADuration(String given) {
-        assertThatThrownBy(() -> ExtensionDuration.normalize(given))
+        assertThatThrownBy(() -> ExtendCommand.extension(given))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("invalid duration \"" + given + "\": expecting a duration such as 90s, 30m, 1h30m or 1d");
     }
@@ -47,7 +47,7 @@ class ExtensionDurationTest {
     @ParameterizedTest(name = "\"{0}\" is refused as negative")
     @ValueSource(strings = {"-1h", "-30m", "-1d"})
     void refusesNegativeExtensions(String given) {
-        assertThatThrownBy(() -> ExtensionDuration.normalize(given))
+        assertThatThrownBy(() -> ExtendCommand.extension(given))
                 .hasMessage("invalid duration \"" + given + "\": an extension cannot be negative");
     }
 }

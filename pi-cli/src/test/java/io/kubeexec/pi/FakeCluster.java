@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /** An in-memory cluster for the command tests: pods by namespace, and a record of every patch. */
-final class FakeCluster implements Pods, Connector {
+final class FakeCluster implements Pods {
 
     final Map<String, PodMeta> pods = new LinkedHashMap<>();
     final List<String> patches = new ArrayList<>();
@@ -93,25 +93,9 @@ final class FakeCluster implements Pods, Connector {
         pods.get(namespace + "/" + name).annotations().put(key, value);
     }
 
-    @Override
-    public Connection connect(ConnectionFlags flags) {
+    Io.Connection connect(ConnectionFlags flags) {
         lastFlags = flags;
-        String ns = flags.namespace() != null ? flags.namespace() : namespace;
-        return new Connection() {
-            @Override
-            public String namespace() {
-                return ns;
-            }
-
-            @Override
-            public Pods pods() {
-                return FakeCluster.this;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return new Io.Connection(flags.namespace() != null ? flags.namespace() : namespace, this, () -> { });
     }
 
     /** The outcome of one in-process run of the plugin. */
@@ -122,7 +106,7 @@ final class FakeCluster implements Pods, Connector {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = KubectlPi.run(args, new Io(new PrintWriter(out), new PrintWriter(err),
-                new BufferedReader(new StringReader(stdin)), this, clock, env::get));
+                new BufferedReader(new StringReader(stdin)), this::connect, clock, env::get));
         return new Result(exit, out.toString(), err.toString());
     }
 

@@ -1,7 +1,6 @@
 package io.kubeexec.pi.training;
 
 import io.kubeexec.pi.Io;
-import io.kubeexec.pi.KubeConnector;
 import io.kubeexec.pi.KubectlPi;
 import io.kubeexec.pi.kube.Pem;
 import java.io.BufferedReader;
@@ -62,8 +61,7 @@ public final class Training {
             };
             for (String[] args : runs) {
                 PrintWriter sink = new PrintWriter(Writer.nullWriter());
-                KubectlPi.run(args, new Io(sink, sink, new BufferedReader(new StringReader("y\n")),
-                        new KubeConnector()));
+                KubectlPi.run(args, new Io(sink, sink, new BufferedReader(new StringReader("y\n"))));
             }
         } finally {
             server.destroy();

@@ -4,7 +4,7 @@ import io.kubeexec.pi.kube.ApiClient;
 import io.kubeexec.pi.kube.ClientConfig;
 import io.kubeexec.pi.kube.ConnectionFlags;
 import io.kubeexec.pi.kube.KubeConfigLoader;
-import io.kubeexec.pi.kube.PodApi;
+import io.kubeexec.pi.kube.Trace;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.time.Clock;

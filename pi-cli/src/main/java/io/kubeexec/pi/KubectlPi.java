@@ -3,6 +3,7 @@ package io.kubeexec.pi;
 import io.kubeexec.contract.GoDuration;
 import io.kubeexec.contract.PodKeys;
 import io.kubeexec.pi.kube.ConnectionFlags;
+import io.kubeexec.pi.kube.Trace;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;

@@ -2,6 +2,7 @@ package io.kubeexec.pi;
 
 import io.kubeexec.contract.PodKeys;
 import io.kubeexec.pi.kube.KubeException;
+import io.kubeexec.pi.kube.Trace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

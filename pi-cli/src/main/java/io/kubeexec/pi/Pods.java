@@ -3,7 +3,7 @@ package io.kubeexec.pi;
 import java.util.List;
 import java.util.function.BiConsumer;
 
-/** The pod calls the commands make; {@link io.kubeexec.pi.kube.PodApi} in production, a fake in unit tests. */
+/** The pod calls the commands make; {@link PodApi} in production, a fake in unit tests. */
 public interface Pods {
 
     PodMeta get(String namespace, String name);

@@ -1,5 +1,6 @@
 package io.kubeexec.pi;
 
+import io.kubeexec.pi.kube.Trace;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;

@@ -1,6 +1,5 @@
 package io.kubeexec.pi.kube;
 
-import io.kubeexec.pi.Trace;
 import io.kubeexec.pi.json.Json;
 import java.io.BufferedReader;
 import java.io.Closeable;

@@ -1,4 +1,4 @@
-package io.kubeexec.pi;
+package io.kubeexec.pi.kube;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,13 @@
-package io.kubeexec.pi.kube;
+package io.kubeexec.pi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.kubeexec.pi.PodMeta;
+import io.kubeexec.pi.kube.ApiClient;
+import io.kubeexec.pi.kube.ConnectionFlags;
+import io.kubeexec.pi.kube.KubeConfigLoader;
+import io.kubeexec.pi.kube.KubeException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -1,7 +1,8 @@
-package io.kubeexec.pi.kube;
+package io.kubeexec.pi;
 
-import io.kubeexec.pi.PodMeta;
 import io.kubeexec.pi.json.Json;
+import io.kubeexec.pi.kube.ApiClient;
+import io.kubeexec.pi.kube.KubeException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.function.BiConsumer;
  * The pod calls the plugin makes. Reads ask for metadata only ({@code PartialObjectMetadata}): the state is in
  * labels and annotations, and a pod's spec and status would only be parsed to be thrown away.
  */
-public final class PodApi implements io.kubeexec.pi.Pods {
+final class PodApi implements Pods {
 
     private static final String META = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json";
     private static final String META_LIST =
@@ -23,7 +24,7 @@ public final class PodApi implements io.kubeexec.pi.Pods {
 
     private final ApiClient client;
 
-    public PodApi(ApiClient client) {
+    PodApi(ApiClient client) {
         this.client = client;
     }
 

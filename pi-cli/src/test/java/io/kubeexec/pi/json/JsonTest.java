@@ -40,8 +40,9 @@ class JsonTest {
 
     @Test
     void numbersAreLongsWhileTheyFitAndTheLastOfTwoEqualKeysWinsAsInGo() {
-        assertThat(Json.parse("[9223372036854775807,9223372036854775808,2.50]")).isEqualTo(List.of(Long.MAX_VALUE,
-                new BigDecimal("9223372036854775808"), new BigDecimal("2.50")));
+        assertThat(Json.parse("[9223372036854775807,9223372036854775808,2.50,922337203685477580801]")).isEqualTo(
+                List.of(Long.MAX_VALUE, new BigDecimal("9223372036854775808"), new BigDecimal("2.50"),
+                        new BigDecimal("922337203685477580801")));
         assertThat(Json.parseObject("{\"a\":1,\"b\":2,\"a\":3}")).isEqualTo(Map.of("a", 3L, "b", 2L));
     }
 

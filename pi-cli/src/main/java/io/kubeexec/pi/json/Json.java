@@ -95,15 +95,12 @@ public final class Json {
     }
 
     /** A {@link Long} while the number is an integer that fits, else a {@link BigDecimal}. */
-    private static Number number(String digits) {
-        if (digits.indexOf('.') < 0 && digits.indexOf('e') < 0 && digits.indexOf('E') < 0) {
-            try {
-                return Long.parseLong(digits);
-            } catch (NumberFormatException e) {
-                // beyond a long
-            }
+    private static Number number(String text) {
+        try {
+            return Long.valueOf(text);
+        } catch (NumberFormatException e) {
+            return new BigDecimal(text); // a fraction, an exponent or beyond a long
         }
-        return new BigDecimal(digits);
     }
 
     /** Compact JSON. */

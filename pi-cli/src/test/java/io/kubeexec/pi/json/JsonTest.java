@@ -60,6 +60,12 @@ class JsonTest {
                 .hasMessage("invalid JSON at offset 1001: Nesting limit 1000 reached");
     }
 
+    @Test
+    void anErrorSaysItsOffsetAlsoAfterLineBreaks() {
+        assertThatThrownBy(() -> Json.parse("{\n  \"a\": tru\n}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid JSON at offset 9: invalid literal");
+    }
+
     @ParameterizedTest(name = "\"{0}\" is refused")
     @ValueSource(strings = {"", "{", "{\"a\"}", "{\"a\":1,}", "[1 2]", "tru", "\"open", "{} x", "{\"a\":01x}", "{} {}",
         "\"raw\ttab\""})

@@ -1,52 +1,58 @@
 package io.kubeexec.pi.json;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonWriter;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.StringWriter;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * JSON as plain maps, lists, strings, numbers, booleans and null, through jackson-core's streaming parser and
- * generator. jackson-core's read limits apply (nesting over 1 000 deep, a string over 20 M characters, a number over
- * 1 000 digits are refused); the rest is as Go's encoding/json, which kubectl uses: the last duplicate key wins, and
- * strings are escaped with lower-case hex, U+2028 and U+2029 included.
+ * JSON as plain maps, lists, strings, numbers, booleans and null, through Gson's streaming reader and writer (not its
+ * data binding). Nesting over 1 000 deep is refused; the rest is as Go's encoding/json, which kubectl uses: the last
+ * duplicate key wins, and strings are escaped with lower-case hex, U+2028 and U+2029 included.
  */
 public final class Json {
 
-    private static final JsonFactory FACTORY = JsonFactory.builder().disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
-            .build();
+    /** Where Gson's messages say the error is: line and column, from which the offset is worked out. */
+    private static final Pattern WHERE = Pattern.compile("(.*?) at line (\\d+) column (\\d+) path .*", Pattern.DOTALL);
 
     private Json() {
     }
 
-    /** Parses one JSON value: objects become insertion-ordered maps, numbers {@link Long} or {@code BigDecimal}. */
+    /** Parses one JSON value: objects become insertion-ordered maps, numbers {@link Long} or {@link BigDecimal}. */
     public static Object parse(String text) {
-        try (JsonParser p = FACTORY.createParser(text)) {
-            Object value = value(p, p.nextToken());
-            if (p.nextToken() != null) {
-                throw new JsonParseException(p, "unexpected trailing data");
-            }
+        JsonReader r = new JsonReader(new StringReader(text));
+        r.setStrictness(Strictness.STRICT);
+        r.setNestingLimit(1000);
+        boolean read = false;
+        try {
+            Object value = value(r);
+            read = true;
+            r.peek(); // in strict mode, anything but white space after the value is an error
             return value;
-        } catch (JsonProcessingException e) {
-            // Two reasons worded as by the reader this replaced: users see them (a garbled annotation's warning).
-            String why = e.getOriginalMessage();
-            throw new IllegalArgumentException("invalid JSON" + (e.getLocation() == null ? "" : " at offset "
-                    + e.getLocation().getCharOffset()) + ": " + (why.startsWith("Unexpected end-of-input")
-                    ? "unexpected end of input" : why.startsWith("Unrecognized token") ? "invalid literal" : why), e);
         } catch (IOException e) {
-            throw new IllegalStateException(e); // a string has no I/O
+            Matcher m = WHERE.matcher(e.getMessage());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("invalid JSON: " + e.getMessage(), e);
+            }
+            int lineStart = 0;
+            for (int line = Integer.parseInt(m.group(2)); line > 1; line--) {
+                lineStart = text.indexOf('\n', lineStart) + 1;
+            }
+            // Worded as by the reader this replaced where Gson's wording is about Gson (users see them).
+            String why = e instanceof EOFException ? "unexpected end of input" : read ? "unexpected trailing data"
+                    : m.group(1).startsWith("Use JsonReader.setStrictness") ? "invalid literal" : m.group(1);
+            throw new IllegalArgumentException("invalid JSON at offset " + (lineStart + Integer.parseInt(m.group(3))
+                    - 1) + ": " + why, e);
         }
     }
 
@@ -58,30 +64,43 @@ public final class Json {
         return (Map<String, Object>) map;
     }
 
-    private static Object value(JsonParser p, JsonToken token) throws IOException {
-        return switch (token == null ? JsonToken.NOT_AVAILABLE : token) {
-            case START_OBJECT -> {
+    private static Object value(JsonReader r) throws IOException {
+        return switch (r.peek()) {
+            case BEGIN_OBJECT -> {
                 Map<String, Object> map = new LinkedHashMap<>();
-                for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
-                    map.put(key, value(p, p.nextToken()));
+                r.beginObject();
+                while (r.hasNext()) {
+                    map.put(r.nextName(), value(r));
                 }
+                r.endObject();
                 yield map;
             }
-            case START_ARRAY -> {
+            case BEGIN_ARRAY -> {
                 List<Object> list = new ArrayList<>();
-                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                    list.add(value(p, t));
+                r.beginArray();
+                while (r.hasNext()) {
+                    list.add(value(r));
                 }
+                r.endArray();
                 yield list;
             }
-            case VALUE_STRING -> p.getText();
-            case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getDecimalValue()
-                    : p.getLongValue();
-            case VALUE_NUMBER_FLOAT -> p.getDecimalValue();
-            case VALUE_TRUE, VALUE_FALSE -> p.getBooleanValue();
-            case VALUE_NULL -> null;
-            default -> throw new JsonParseException(p, "Unexpected end-of-input");
+            case NUMBER -> number(r.nextString());
+            case BOOLEAN -> r.nextBoolean();
+            case NULL -> {
+                r.nextNull();
+                yield null;
+            }
+            default -> r.nextString(); // STRING; the closing tokens and the end are checked by Gson
         };
+    }
+
+    /** A {@link Long} while the number is an integer that fits, else a {@link BigDecimal}. */
+    private static Number number(String text) {
+        try {
+            return Long.valueOf(text);
+        } catch (NumberFormatException e) {
+            return new BigDecimal(text); // a fraction, an exponent or beyond a long
+        }
     }
 
     /** Compact JSON. */
@@ -96,36 +115,33 @@ public final class Json {
 
     private static String write(Object value, boolean pretty) {
         StringWriter out = new StringWriter();
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            DefaultIndenter fourSpaces = new DefaultIndenter("    ", "\n");
-            g.setPrettyPrinter(pretty ? new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER).withObjectEmptySeparator("")
-                    .withArrayEmptySeparator("")).withObjectIndenter(fourSpaces).withArrayIndenter(fourSpaces) : null);
-            write(g, value);
+        try (JsonWriter w = new JsonWriter(out)) {
+            w.setIndent(pretty ? "    " : "");
+            write(w, value);
         } catch (IOException e) {
             throw new IllegalStateException(e); // a StringWriter has no I/O
         }
-        return out.toString().replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
+        return out.toString();
     }
 
-    private static void write(JsonGenerator g, Object value) throws IOException {
+    private static void write(JsonWriter w, Object value) throws IOException {
         if (value instanceof Map<?, ?> map) {
-            g.writeStartObject();
+            w.beginObject();
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                g.writeFieldName(String.valueOf(e.getKey()));
-                write(g, e.getValue());
+                w.name(String.valueOf(e.getKey()));
+                write(w, e.getValue());
             }
-            g.writeEndObject();
+            w.endObject();
         } else if (value instanceof List<?> list) {
-            g.writeStartArray();
+            w.beginArray();
             for (Object item : list) {
-                write(g, item);
+                write(w, item);
             }
-            g.writeEndArray();
+            w.endArray();
         } else if (value == null || value instanceof Boolean || value instanceof Number) {
-            g.writeRawValue(String.valueOf(value));
+            w.jsonValue(String.valueOf(value));
         } else {
-            g.writeString(value.toString());
+            w.value(value.toString());
         }
     }
 }

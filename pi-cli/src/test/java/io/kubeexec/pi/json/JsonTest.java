@@ -40,8 +40,9 @@ class JsonTest {
 
     @Test
     void numbersAreLongsWhileTheyFitAndTheLastOfTwoEqualKeysWinsAsInGo() {
-        assertThat(Json.parse("[9223372036854775807,9223372036854775808,2.50]")).isEqualTo(List.of(Long.MAX_VALUE,
-                new BigDecimal("9223372036854775808"), new BigDecimal("2.50")));
+        assertThat(Json.parse("[9223372036854775807,9223372036854775808,2.50,922337203685477580801]")).isEqualTo(
+                List.of(Long.MAX_VALUE, new BigDecimal("9223372036854775808"), new BigDecimal("2.50"),
+                        new BigDecimal("922337203685477580801")));
         assertThat(Json.parseObject("{\"a\":1,\"b\":2,\"a\":3}")).isEqualTo(Map.of("a", 3L, "b", 2L));
     }
 
@@ -56,7 +57,13 @@ class JsonTest {
         assertThat(Json.parse("[".repeat(1000) + "]".repeat(1000))).isInstanceOf(List.class);
         assertThatThrownBy(() -> Json.parse("[".repeat(100_000) + "]".repeat(100_000)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("invalid JSON: Document nesting depth (1001) exceeds the maximum allowed");
+                .hasMessage("invalid JSON at offset 1001: Nesting limit 1000 reached");
+    }
+
+    @Test
+    void anErrorSaysItsOffsetAlsoAfterLineBreaks() {
+        assertThatThrownBy(() -> Json.parse("{\n  \"a\": tru\n}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid JSON at offset 9: invalid literal");
     }
 
     @ParameterizedTest(name = "\"{0}\" is refused")

@@ -417,8 +417,12 @@ class KubectlPiIT {
     @Test
     @Order(32)
     void watchPrintsEachChangeAsItHappensUntilCtrlC() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("kubectl", "pi", "get", "-w", "-l", "app=watched", "--no-headers",
-                "-o", "custom-columns=POD:.name,USER:.interactor").directory(dir.toFile());
+        // Ctrl-C reaches a terminal's foreground process. A test started from a background job (`make test &`, a CI
+        // runner) inherits SIGINT ignored, as POSIX shells start asynchronous commands, and the JVM then keeps it
+        // ignored, as kubectl does: env gives the plugin the default disposition a terminal would.
+        ProcessBuilder pb = new ProcessBuilder("env", "--default-signal=INT", "kubectl", "pi", "get", "-w", "-l",
+                "app=watched", "--no-headers", "-o", "custom-columns=POD:.name,USER:.interactor")
+                .directory(dir.toFile());
         Path bin = Path.of(System.getProperty("kubectl.pi.launcher", "../bin/kubectl-pi")).toAbsolutePath().getParent();
         pb.environment().put("PATH", bin + File.pathSeparator + System.getenv("PATH"));
         pb.environment().put("KUBECONFIG", kubeconfig.toString());
@@ -435,7 +439,7 @@ class KubectlPiIT {
                     .exit()).isZero();
             assertThat(lines.readLine()).as("its change").isEqualTo("watched   eve");
         } finally {
-            // Ctrl-C: kubectl has exec'd the plugin, whose launcher has exec'd the JVM, so the pid is the JVM's.
+            // Ctrl-C: env has exec'd kubectl, kubectl the plugin, its launcher the JVM, so the pid is the JVM's.
             new ProcessBuilder("kill", "-INT", Long.toString(watch.pid())).start().waitFor();
             assertThat(watch.waitFor(30, TimeUnit.SECONDS)).as("ended by SIGINT").isTrue();
         }

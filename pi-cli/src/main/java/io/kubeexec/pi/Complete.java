@@ -63,7 +63,7 @@ final class Complete {
         if (valueOf != null) {
             if (valueOf.longestName().equals("--namespace")) {
                 List<String> flags = before.subList(0, before.size() - 1); // without the -n waiting for its value
-                candidates.addAll(ask(flags, io, (pods, ns) -> pods.namespaces()));
+                candidates.addAll(ask(cl, flags, io, (pods, ns) -> pods.namespaces()));
             } else if (valueOf.completionCandidates() != null) {
                 valueOf.completionCandidates().forEach(candidates::add);
             } else if (valueOf.paramLabel().equals("FILE")) {
@@ -80,7 +80,8 @@ final class Complete {
         } else if (command.name().equals("completion")) {
             candidates.addAll(List.of("bash", "zsh"));
         } else {
-            candidates.addAll(ask(before, io, (pods, ns) -> pods.list(ns, null).stream().map(PodMeta::name).toList()));
+            candidates.addAll(ask(cl, before, io, (pods, ns) -> pods.list(ns, null).stream().map(PodMeta::name)
+                    .toList()));
         }
         candidates.stream().filter(c -> c.startsWith(partial)).forEach(io.out()::println);
         io.out().println(":" + directive);
@@ -88,12 +89,12 @@ final class Complete {
     }
 
     /**
-     * Asks the cluster with the words' own connection flags (-n, --context, --kubeconfig...), as the command would use
-     * them. A completion that cannot reach the cluster offers nothing rather than an error in the middle of a line.
+     * Asks the cluster with the words' own connection flags (-n, --context, --kubeconfig...), parsed by the command
+     * line the completion walked, as the command would use them. A completion that cannot reach the cluster offers nothing rather than an error in the middle of a line.
      */
-    private static List<String> ask(List<String> words, Io io, BiFunction<Pods, String, List<String>> query) {
+    private static List<String> ask(CommandLine cl, List<String> words, Io io,
+            BiFunction<Pods, String, List<String>> query) {
         try {
-            CommandLine cl = KubectlPi.commandLine(io, new String[0]);
             cl.parseArgs(words.toArray(new String[0]));
             try (Io.Connection c = io.connector().apply(new KubectlPi.Flags(cl.getCommandSpec()).connection())) {
                 return query.apply(c.pods(), c.namespace());

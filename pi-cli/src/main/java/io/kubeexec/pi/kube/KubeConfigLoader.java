@@ -153,7 +153,7 @@ public record KubeConfigLoader(Function<String, String> env, Path home, Path inC
         return names.stream().filter(name -> !name.isEmpty() && Files.exists(Path.of(name))).map(Path::of).toList();
     }
 
-    private static Merged merge(List<Path> files) {
+    private Merged merge(List<Path> files) {
         Map<String, Map<String, Object>> named = new LinkedHashMap<>();
         String current = null;
         for (Path file : files) {
@@ -176,7 +176,7 @@ public record KubeConfigLoader(Function<String, String> env, Path home, Path inC
     }
 
     /** A copy of a cluster, user or context whose file paths are relative to {@code dir} (ResolveLocalPaths). */
-    private static Map<String, Object> resolvePaths(Map<String, Object> entry, Path dir) {
+    private Map<String, Object> resolvePaths(Map<String, Object> entry, Path dir) {
         Map<String, Object> value = new LinkedHashMap<>(entry);
         for (String key : List.of("certificate-authority", "client-certificate", "client-key", "tokenFile")) {
             value.computeIfPresent(key, (k, path) -> resolve(dir, path.toString()));
@@ -191,9 +191,9 @@ public record KubeConfigLoader(Function<String, String> env, Path home, Path inC
         return value;
     }
 
-    private static String resolve(Path dir, String p) {
+    private String resolve(Path dir, String p) {
         if (p.startsWith("~/")) {
-            return Path.of(System.getProperty("user.home")).resolve(p.substring(2)).toString();
+            return home.resolve(p.substring(2)).toString();
         }
         return p.isEmpty() || Path.of(p).isAbsolute() ? p : dir.resolve(p).normalize().toString();
     }
